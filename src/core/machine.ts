@@ -1,0 +1,360 @@
+/**
+ * The connection state machine as a pure function: `transition(machine, event, options)`
+ * returns the next machine and touches nothing else. The client interprets the result: it keeps
+ * one socket per `socket` id, runs the timers `timersOf` asks for, and runs each state's entry
+ * actions (send `hello` on CHALLENGING, `auth` on AUTHENTICATING, flush the queue on OPEN).
+ */
+import type { ResolvedOptions } from './options.js'
+import { nextRetryDelay } from './schedule.js'
+import type { ConnectionReason, ConnectionState } from './states.js'
+
+/** `{ code, message }` of what went wrong, shown on the snapshot. */
+export interface ConnectionError {
+  readonly code: string
+  readonly message: string
+}
+
+export interface Machine {
+  readonly state: ConnectionState
+  readonly previousState: ConnectionState | null
+  readonly reason: ConnectionReason | null
+  readonly since: number
+  /** Reconnection attempts made in this outage (0 when not reconnecting). */
+  readonly attempt: number
+  readonly nextRetryAt: number | null
+  readonly lost: boolean
+  readonly error: ConnectionError | null
+  /** Has reached OPEN since the last fresh start: handshakes now re-establish a link. */
+  readonly reconnecting: boolean
+  readonly hasCredentials: boolean
+  /** Id of the socket that should exist now; 0 means none. Events of other sockets are stale. */
+  readonly socket: number
+  readonly sockets: number
+  /** Where the current socket goes when a server redirected it; `null` means the client's url. */
+  readonly url: string | null
+  readonly redirects: number
+  /** The current attempt (or AUTHENTICATING) fails if not through by then. */
+  readonly connectDeadline: number | null
+  /** When the server was last heard before the current outage: `lost` and `giveUp` count from it. */
+  readonly outageSince: number | null
+}
+
+export type TimerName = 'retry' | 'connect' | 'lost' | 'giveUp'
+
+type Of<T extends string, P = unknown> = { readonly type: T; readonly now: number } & P
+type OnSocket = { readonly socket: number }
+type Failure = OnSocket & {
+  readonly reason: ConnectionReason
+  readonly message: string
+  /** When the server was last heard, if the link had been up. */
+  readonly silentSince?: number
+}
+
+/** Everything that can happen to a connection. `now` is the clock's time when it happened. */
+export type MachineEvent =
+  | Of<'connect'>
+  | Of<'login'>
+  | Of<'reconnect'>
+  | Of<'close'>
+  | Of<'online'>
+  | Of<'timer', { readonly name: TimerName }>
+  | Of<'heartbeatFailed', { readonly silentSince: number }>
+  | Of<'opened', OnSocket>
+  | Of<'challenge', OnSocket>
+  | Of<'accept', OnSocket>
+  | Of<'welcome', OnSocket>
+  | Of<'redirect', OnSocket & { readonly url: string }>
+  | Of<'failed', Failure>
+  | Of<'rejected', Failure>
+  | Of<'fatal', Failure>
+
+type Handler<T extends MachineEvent['type']> = (
+  m: Machine,
+  event: Extract<MachineEvent, { type: T }>,
+  o: ResolvedOptions,
+) => Machine
+
+// A server that keeps redirecting is broken; the attempt fails after this many hops.
+const MAX_REDIRECTS = 3
+
+export const initialMachine: Machine = {
+  state: 'CLOSED',
+  previousState: null,
+  reason: null,
+  since: 0,
+  attempt: 0,
+  nextRetryAt: null,
+  lost: false,
+  error: null,
+  reconnecting: false,
+  hasCredentials: false,
+  socket: 0,
+  sockets: 0,
+  url: null,
+  redirects: 0,
+  connectDeadline: null,
+  outageSince: null,
+}
+
+const SETTLED: readonly ConnectionState[] = ['OPEN', 'CLOSED', 'ERROR']
+
+function to(
+  m: Machine,
+  state: ConnectionState,
+  reason: ConnectionReason,
+  now: number,
+  patch: Partial<Machine> = {},
+): Machine {
+  const changed = state !== m.state
+  return {
+    ...m,
+    ...patch,
+    state,
+    reason,
+    previousState: changed ? m.state : m.previousState,
+    since: changed ? now : m.since,
+  }
+}
+
+/** A new socket for an attempt that starts now. */
+const newSocket = (m: Machine, now: number, o: ResolvedOptions): Partial<Machine> => ({
+  socket: m.sockets + 1,
+  sockets: m.sockets + 1,
+  url: null,
+  redirects: 0,
+  nextRetryAt: null,
+  connectDeadline: now + o.connectTimeout,
+})
+
+const noSocket: Partial<Machine> = { socket: 0, url: null, connectDeadline: null }
+
+/** From CLOSED or ERROR: a first connection, as if the client were new. */
+const start = (m: Machine, now: number, o: ResolvedOptions, hasCredentials: boolean): Machine =>
+  to(m, 'AWAITING_CONNECTION', 'CONNECTING', now, {
+    ...newSocket(m, now, o),
+    attempt: 0,
+    lost: false,
+    error: null,
+    reconnecting: false,
+    hasCredentials,
+    outageSince: null,
+  })
+
+/** Next reconnection attempt, now. */
+const attemptNow = (
+  m: Machine,
+  now: number,
+  o: ResolvedOptions,
+  reason: ConnectionReason,
+): Machine =>
+  to(m, 'RECONNECTING', reason, now, { ...newSocket(m, now, o), attempt: m.attempt + 1 })
+
+const fail = (m: Machine, now: number, reason: ConnectionReason, message: string): Machine =>
+  to(m, 'ERROR', reason, now, { ...noSocket, nextRetryAt: null, error: { code: reason, message } })
+
+/** The handshake is through: OPEN, with the outage (if any) over. */
+const open = (m: Machine, now: number): Machine =>
+  to(m, 'OPEN', m.reconnecting ? 'REJOIN_SUCCESS' : 'JOIN_SUCCESS', now, {
+    attempt: 0,
+    nextRetryAt: null,
+    lost: false,
+    error: null,
+    reconnecting: true,
+    redirects: 0,
+    connectDeadline: null,
+    outageSince: null,
+  })
+
+/** Logged in or told to log in by itself: authenticate now, otherwise wait for `login()`. */
+const afterNegotiation = (m: Machine, now: number, o: ResolvedOptions): Machine => {
+  if (m.hasCredentials || o.autoLogin) {
+    return o.protocol.handshake ? to(m, 'AUTHENTICATING', 'AUTHENTICATING', now) : open(m, now)
+  }
+  return to(m, 'AWAITING_AUTHENTICATION', 'AWAITING_LOGIN', now, { connectDeadline: null })
+}
+
+/**
+ * The link or an attempt failed (§3.2): an open link, or a first connection, starts reconnecting
+ * with attempt 1 at once; a failed attempt waits its turn, or gives up after the last one.
+ */
+const linkFailed = (
+  m: Machine,
+  now: number,
+  o: ResolvedOptions,
+  reason: ConnectionReason,
+  message: string,
+  silentSince?: number,
+): Machine => {
+  if (SETTLED.includes(m.state) && m.state !== 'OPEN') return m
+  const error = { code: reason, message }
+  if (m.state === 'OPEN' || m.attempt === 0) {
+    // An open link has been out since the server was last heard; a first connection since now.
+    const outageSince =
+      m.outageSince ??
+      (m.state === 'OPEN' && silentSince !== undefined ? Math.min(silentSince, now) : now)
+    return to(m, 'RECONNECTING', reason, now, {
+      ...newSocket(m, now, o),
+      attempt: 1,
+      error,
+      outageSince,
+    })
+  }
+  if (m.attempt >= o.maxReconnectAttempts)
+    return fail(
+      m,
+      now,
+      'MAX_RECONNECT_ATTEMPTS',
+      `Gave up after ${m.attempt} failed reconnection attempts (last: ${message})`,
+    )
+  return to(m, 'RECONNECTING', reason, now, {
+    ...noSocket,
+    error,
+    nextRetryAt: now + nextRetryDelay(m.attempt, o),
+  })
+}
+
+const transitions: { [T in MachineEvent['type']]: Handler<T> } = {
+  connect: (m, e, o) =>
+    m.state === 'CLOSED' || m.state === 'ERROR' ? start(m, e.now, o, m.hasCredentials) : m,
+  login: (m, e, o) =>
+    m.state === 'CLOSED' || m.state === 'ERROR'
+      ? start(m, e.now, o, true)
+      : m.state === 'AWAITING_AUTHENTICATION'
+        ? o.protocol.handshake
+          ? to(m, 'AUTHENTICATING', 'AUTHENTICATING', e.now, {
+              hasCredentials: true,
+              connectDeadline: e.now + o.connectTimeout,
+            })
+          : open({ ...m, hasCredentials: true }, e.now)
+        : { ...m, hasCredentials: true },
+  reconnect: (m, e, o) =>
+    m.state === 'CLOSED'
+      ? start(m, e.now, o, m.hasCredentials)
+      : m.state === 'ERROR'
+        ? attemptNow(
+            { ...m, attempt: 0, lost: false, outageSince: e.now },
+            e.now,
+            o,
+            'RETRY_REQUESTED',
+          )
+        : m.state === 'OPEN'
+          ? linkFailed(m, e.now, o, 'RETRY_REQUESTED', 'Reconnection requested')
+          : m.state === 'RECONNECTING' && m.socket === 0
+            ? attemptNow(m, e.now, o, 'RETRY_REQUESTED')
+            : m,
+  close: (m, e) =>
+    m.state === 'CLOSED'
+      ? m
+      : to(m, 'CLOSED', 'LEAVE_CHANNEL', e.now, {
+          ...noSocket,
+          attempt: 0,
+          nextRetryAt: null,
+          lost: false,
+          error: null,
+          reconnecting: false,
+          hasCredentials: false,
+          outageSince: null,
+        }),
+  online: (m, e, o) =>
+    m.state === 'RECONNECTING' && m.socket === 0 ? attemptNow(m, e.now, o, 'NETWORK_ONLINE') : m,
+  opened: (m, e, o) =>
+    !o.protocol.handshake
+      ? afterNegotiation(m, e.now, o)
+      : m.state === 'RECONNECTING'
+        ? to(m, 'AWAITING_CONNECTION', 'CONNECTING', e.now)
+        : m,
+  challenge: (m, e) =>
+    m.state === 'AWAITING_CONNECTION' ? to(m, 'CHALLENGING', 'CHALLENGE', e.now) : m,
+  accept: (m, e, o) => (m.state === 'CHALLENGING' ? afterNegotiation(m, e.now, o) : m),
+  redirect: (m, e, o) =>
+    m.state !== 'CHALLENGING'
+      ? m
+      : m.redirects >= MAX_REDIRECTS
+        ? linkFailed(
+            m,
+            e.now,
+            o,
+            'PROTOCOL_ERROR',
+            `More than ${MAX_REDIRECTS} redirects in one attempt`,
+          )
+        : to(m, 'AWAITING_CONNECTION', 'REDIRECT', e.now, {
+            socket: m.sockets + 1,
+            sockets: m.sockets + 1,
+            url: e.url,
+            redirects: m.redirects + 1,
+          }),
+  welcome: (m, e) => (m.state === 'AUTHENTICATING' ? open(m, e.now) : m),
+  rejected: (m, e) => (m.state === 'AUTHENTICATING' ? fail(m, e.now, e.reason, e.message) : m),
+  fatal: (m, e) => fail(m, e.now, e.reason, e.message),
+  failed: (m, e, o) => linkFailed(m, e.now, o, e.reason, e.message, e.silentSince),
+  heartbeatFailed: (m, e, o) => {
+    if (m.state !== 'OPEN') return m
+    const message = `No answer from the server for two heartbeat intervals (${o.heartbeatInterval} ms each)`
+    return o.heartbeatFailure === 'error'
+      ? fail(m, e.now, 'KEEP_ALIVE_TIMEOUT', message)
+      : linkFailed(m, e.now, o, 'KEEP_ALIVE_TIMEOUT', message, e.silentSince)
+  },
+  timer: (m, e, o) => {
+    switch (e.name) {
+      case 'retry':
+        return m.state === 'RECONNECTING' && m.socket === 0
+          ? attemptNow(m, e.now, o, m.reason ?? 'CONNECTING')
+          : m
+      case 'connect':
+        return m.connectDeadline !== null && e.now >= m.connectDeadline
+          ? linkFailed(
+              m,
+              e.now,
+              o,
+              'INTERRUPTED',
+              `No answer from the server within connectTimeout (${o.connectTimeout} ms)`,
+            )
+          : m
+      case 'lost':
+        // Only armed while reconnecting (timersOf): the state stays, the reason says why it matters.
+        return { ...m, lost: true, reason: 'LOST' }
+      case 'giveUp':
+        return SETTLED.includes(m.state)
+          ? m
+          : fail(
+              m,
+              e.now,
+              'JOIN_FAILED',
+              `Not reconnected within giveUpAfter (${o.giveUpAfter} ms)`,
+            )
+    }
+  },
+}
+
+/** Socket events only count for the socket the machine wants now. */
+const isStale = (m: Machine, e: MachineEvent) => 'socket' in e && e.socket !== m.socket
+
+/**
+ * The next machine for an event. Pure: no I/O, no clock; `event.now` is the time.
+ *
+ * @example
+ * ```ts
+ * const next = transition(initialMachine, { type: 'connect', now: 0 }, resolveOptions({ WebSocket }))
+ * next.state // 'AWAITING_CONNECTION'
+ * ```
+ */
+export function transition(m: Machine, event: MachineEvent, o: ResolvedOptions): Machine {
+  if (isStale(m, event)) return m
+  return (transitions[event.type] as Handler<MachineEvent['type']>)(m, event, o)
+}
+
+/** The timers a machine needs, by name, as absolute times on the client's clock. */
+export function timersOf(m: Machine, o: ResolvedOptions): Partial<Record<TimerName, number>> {
+  const timers: Partial<Record<TimerName, number>> = {}
+  if (m.state === 'RECONNECTING' && m.socket === 0 && m.nextRetryAt !== null)
+    timers.retry = m.nextRetryAt
+  if (m.socket !== 0 && m.connectDeadline !== null) timers.connect = m.connectDeadline
+  if (m.outageSince !== null && !SETTLED.includes(m.state)) {
+    if (!m.lost && o.lostAfter !== Infinity) timers.lost = m.outageSince + o.lostAfter
+    if (o.giveUpAfter !== Infinity) timers.giveUp = m.outageSince + o.giveUpAfter
+  }
+  return timers
+}
+
+/** Whether the client is in a round of reconnection attempts (`retrying` on the snapshot). */
+export const isRetrying = (m: Machine) => m.attempt > 0 && !SETTLED.includes(m.state)

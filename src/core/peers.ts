@@ -1,0 +1,68 @@
+import type { PeerInfo } from './protocol.js'
+
+/** Why a peer left: `QUIT` when it closed cleanly, `DROPPED` when the server stopped hearing it. */
+export type LeftReason = 'QUIT' | 'DROPPED'
+
+/**
+ * Another participant connected to the same server. Immutable: an update is a new object for
+ * that peer only. Times are the server's epoch milliseconds.
+ */
+export interface Peer {
+  readonly id: string
+  readonly online: boolean
+  readonly joinedAt: number
+  readonly lastSeenAt: number
+  readonly leftReason?: LeftReason
+  readonly data?: unknown
+}
+
+/** The peer a server's description stands for, online. */
+export function peerFrom(info: PeerInfo): Peer {
+  const peer = { id: info.id, online: true, joinedAt: info.joinedAt, lastSeenAt: info.lastSeenAt }
+  return info.data === undefined ? peer : { ...peer, data: info.data }
+}
+
+/** The same peer, gone. */
+export function peerLeft(peer: Peer, reason: LeftReason | undefined, at: number): Peer {
+  const left = { ...peer, online: false, lastSeenAt: Math.max(peer.lastSeenAt, at) }
+  return reason ? { ...left, leftReason: reason } : left
+}
+
+const samePeer = (a: Peer, b: Peer) =>
+  a.joinedAt === b.joinedAt &&
+  a.lastSeenAt === b.lastSeenAt &&
+  JSON.stringify(a.data) === JSON.stringify(b.data)
+
+/** How a full peer list from the server differs from the one held. */
+export interface PeerDiff {
+  readonly peers: ReadonlyMap<string, Peer>
+  readonly joined: readonly Peer[]
+  readonly left: readonly Peer[]
+  readonly updated: readonly Peer[]
+}
+
+/**
+ * Replaces the held peers by the server's full list (sent after every login): peers the server
+ * no longer has leave, new ones join, changed ones update, unchanged ones keep their object.
+ * No ghosts and no duplicates, whatever happened while this client was away.
+ */
+export function replacePeers(
+  held: ReadonlyMap<string, Peer>,
+  list: readonly PeerInfo[],
+  now: number,
+): PeerDiff {
+  const peers = new Map<string, Peer>()
+  const joined: Peer[] = []
+  const updated: Peer[] = []
+  for (const info of list) {
+    const next = peerFrom(info)
+    const before = held.get(info.id)
+    if (!before) joined.push(next)
+    else if (!samePeer(before, next)) updated.push(next)
+    peers.set(info.id, before && samePeer(before, next) ? before : next)
+  }
+  const left = [...held.values()]
+    .filter((p) => !peers.has(p.id))
+    .map((p) => peerLeft(p, undefined, now))
+  return { peers, joined, left, updated }
+}

@@ -1,0 +1,43 @@
+/**
+ * linklight: whether a realtime connection is healthy, for apps and the people using them.
+ * This entry is framework-free: states, reasons, their mappings, the client and its presets.
+ */
+export {
+  ConnectionState,
+  ConnectionReason,
+  PhaseCode,
+  toneOf,
+  phaseOf,
+  reasonCode,
+  type Tone,
+  type Phase,
+  type PhaseContext,
+} from './core/states.js'
+export { createClient, type LinklightClient } from './core/client.js'
+export {
+  presets,
+  type ClientOptions,
+  type Clock,
+  type WebSocketLike,
+  type WebSocketConstructor,
+} from './core/options.js'
+export { nextRetryDelay } from './core/schedule.js'
+export {
+  linklightProtocol,
+  plainProtocol,
+  ProtocolError,
+  PROTOCOL_VERSION,
+  type Protocol,
+  type PlainProtocolOptions,
+  type ClientFrame,
+  type ServerFrame,
+  type PeerInfo,
+  type AuthRejection,
+} from './core/protocol.js'
+export type { Peer, LeftReason } from './core/peers.js'
+export type {
+  ConnectionSnapshot,
+  ConnectionEvents,
+  ConnectionSource,
+  ConnectionError,
+} from './core/types.js'
