@@ -8,10 +8,18 @@ function agoraOutage() {
   const ctx = setup({ ...presets.agora, lazyConnect: true })
   const { fake, net, client } = ctx
   client.login({ id: 'uid-1' }) // T0
-  expect(client.getSnapshot()).toMatchObject({ state: 'AWAITING_CONNECTION', reason: 'CONNECTING', phase: 'CONNECTING' })
+  expect(client.getSnapshot()).toMatchObject({
+    state: 'AWAITING_CONNECTION',
+    reason: 'CONNECTING',
+    phase: 'CONNECTING',
+  })
   expect(reasonCode(client.getSnapshot().reason!)).toBe(0)
   fake.advance(0) // T1
-  expect(client.getSnapshot()).toMatchObject({ state: 'OPEN', reason: 'JOIN_SUCCESS', phase: 'CONNECTED' })
+  expect(client.getSnapshot()).toMatchObject({
+    state: 'OPEN',
+    reason: 'JOIN_SUCCESS',
+    phase: 'CONNECTED',
+  })
   expect(PhaseCode[client.getSnapshot().phase]).toBe(3)
   fake.advance(30_000) // a healthy idle link: pings every 2.5 s keep data flowing, no INTERRUPTED
   expect(client.getConnectionState()).toBe('OPEN')
@@ -39,7 +47,11 @@ describe('agora §3.4: the Channel Connection timeline with presets.agora', () =
     fake.advance(1)
     expect(events).toEqual([[silentAt + 15_000, 'lost']])
     expect(reasons).toContain('LOST:true')
-    expect(client.getSnapshot()).toMatchObject({ phase: 'RECONNECTING', lost: true, retrying: true })
+    expect(client.getSnapshot()).toMatchObject({
+      phase: 'RECONNECTING',
+      lost: true,
+      retrying: true,
+    })
     const attempts = attemptTimes().length
     fake.advance(60_000)
     expect(attemptTimes().length).toBeGreaterThan(attempts)
@@ -61,7 +73,11 @@ describe('agora §3.4: the Channel Connection timeline with presets.agora', () =
 
     net.silent = false
     client.close()
-    expect(client.getSnapshot()).toMatchObject({ state: 'CLOSED', reason: 'LEAVE_CHANNEL', phase: 'DISCONNECTED' })
+    expect(client.getSnapshot()).toMatchObject({
+      state: 'CLOSED',
+      reason: 'LEAVE_CHANNEL',
+      phase: 'DISCONNECTED',
+    })
     client.login({ id: 'uid-1' })
     fake.advance(0)
     expect(client.getSnapshot()).toMatchObject({ state: 'OPEN', reason: 'JOIN_SUCCESS' })
@@ -72,7 +88,11 @@ describe('agora §3.4: the Channel Connection timeline with presets.agora', () =
     fake.advance(20_000)
     net.silent = false
     fake.advance(5000) // the next attempt, at most maxReconnectInterval away, gets through
-    expect(client.getSnapshot()).toMatchObject({ state: 'OPEN', reason: 'REJOIN_SUCCESS', lost: false })
+    expect(client.getSnapshot()).toMatchObject({
+      state: 'OPEN',
+      reason: 'REJOIN_SUCCESS',
+      lost: false,
+    })
     expect(reasonCode('REJOIN_SUCCESS')).toBe(15)
     const rejoinedAt = log.slice(-1)[0]![0]
     expect(rejoinedAt).toBeGreaterThan(silentAt + 20_000)

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { setup } from '../helpers/setup.js'
 
-const pingsOn = (socket: { sent: string[] }) => socket.sent.filter((f) => f === '{"t":"ping"}').length
+const pingsOn = (socket: { sent: string[] }) =>
+  socket.sent.filter((f) => f === '{"t":"ping"}').length
 
 describe('deepstream §3.3: heartbeats', () => {
   it('a healthy link pings every interval and stays OPEN', () => {

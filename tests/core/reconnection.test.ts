@@ -56,7 +56,12 @@ describe('deepstream §3.2: reconnection', () => {
       [3000, 'ERROR', 'MAX_RECONNECT_ATTEMPTS'],
     ])
     expect(attemptTimes()).toEqual([0, 1000, 3000])
-    expect(client.getSnapshot()).toMatchObject({ retrying: false, tone: 'bad', phase: 'FAILED', nextRetryAt: null })
+    expect(client.getSnapshot()).toMatchObject({
+      retrying: false,
+      tone: 'bad',
+      phase: 'FAILED',
+      nextRetryAt: null,
+    })
     fake.advance(3_600_000)
     expect(attemptTimes()).toHaveLength(3)
     expect(fake.pending()).toBe(0)
@@ -72,7 +77,9 @@ describe('deepstream §3.2: reconnection', () => {
       [0, 'RECONNECTING', 'SERVER_CLOSED'],
     ])
     expect(attemptTimes()).toEqual([0])
-    expect(client.getSnapshot().error?.message).toMatch(/Could not connect to ws:\/\/127\.0\.0\.1:1\//)
+    expect(client.getSnapshot().error?.message).toMatch(
+      /Could not connect to ws:\/\/127\.0\.0\.1:1\//,
+    )
   })
 
   it('maxReconnectAttempts: Infinity never gives up', () => {
@@ -118,14 +125,21 @@ describe('deepstream §3.2: reconnection', () => {
     fake.advance(5000)
     net.up = true
     client.reconnect()
-    expect(client.getSnapshot()).toMatchObject({ state: 'RECONNECTING', reason: 'RETRY_REQUESTED', attempt: 2 })
+    expect(client.getSnapshot()).toMatchObject({
+      state: 'RECONNECTING',
+      reason: 'RETRY_REQUESTED',
+      attempt: 2,
+    })
     fake.advance(0)
     expect(attemptTimes()).toEqual([0, 5000])
     expect(client.getSnapshot()).toMatchObject({ state: 'OPEN', reason: 'REJOIN_SUCCESS' })
   })
 
   it('reconnect() from ERROR starts a new round of attempts', () => {
-    const { fake, net, client, open, log } = setup({ reconnectIntervalIncrement: 1000, maxReconnectAttempts: 2 })
+    const { fake, net, client, open, log } = setup({
+      reconnectIntervalIncrement: 1000,
+      maxReconnectAttempts: 2,
+    })
     open()
     net.up = false
     net.killAll()
@@ -141,7 +155,11 @@ describe('deepstream §3.2: reconnection', () => {
       [5000, 'AUTHENTICATING', 'AUTHENTICATING'],
       [5000, 'OPEN', 'REJOIN_SUCCESS'],
     ])
-    expect(client.getSnapshot()).toMatchObject({ state: 'OPEN', reason: 'REJOIN_SUCCESS', error: null })
+    expect(client.getSnapshot()).toMatchObject({
+      state: 'OPEN',
+      reason: 'REJOIN_SUCCESS',
+      error: null,
+    })
   })
 
   it('handshake states re-run after a reconnect and report the RECONNECTING phase', () => {
