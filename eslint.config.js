@@ -9,13 +9,16 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
   {
-    files: ['scripts/**', 'bench/**', 'src/server/cli.ts'],
+    files: ['scripts/**', 'bench/**', 'demo/cli.ts', 'src/server/cli.ts'],
     rules: { 'no-console': 'off' },
   },
 )

@@ -263,7 +263,9 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
         return dispatch({
           type: 'rejected',
           socket: id,
-          reason: rejections[frame.reason] ?? 'REJECTED_BY_SERVER',
+          reason: Object.hasOwn(rejections, frame.reason)
+            ? rejections[frame.reason]
+            : 'REJECTED_BY_SERVER',
           message: frame.message ?? `The server refused the login (${frame.reason})`,
         })
       case 'pong':
@@ -491,13 +493,15 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
       return done
     },
     send(data) {
+      if (data === undefined)
+        throw new TypeError('send: data must not be undefined (send null for "nothing")')
       const promise = outbox.add((seq) => {
         try {
           return protocol.encode({ t: 'msg', seq, data })
         } catch (error) {
           throw new TypeError(`send: data cannot be encoded as JSON (${(error as Error).message})`)
         }
-      })
+      }, m.state !== 'OPEN')
       if (m.state === 'OPEN') outbox.flush(writeMessage, protocol.handshake)
       else publish()
       return promise

@@ -53,8 +53,9 @@ export const startWatch = (now: number, s: WatchSettings): Watch => ({
 export function checkLink(w: Watch, now: number, due: number, s: WatchSettings): WatchStep {
   const interval = s.heartbeatInterval
   // Woken more than half an interval late: this process was asleep, and silence measured
-  // across the sleep proves nothing about the server. Probe, and wait one interval for it.
-  const late = now - due > interval / 2
+  // across the sleep proves nothing about the server. Probe, and wait one interval for it —
+  // once per silence: a tab throttled so hard that every wake-up is late must still fail.
+  const late = now - due > interval / 2 && w.graceUntil <= w.lastDataAt
   const pingDue = late || now >= w.nextPingAt
   const watch: Watch = {
     lastDataAt: w.lastDataAt,

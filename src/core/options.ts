@@ -33,15 +33,15 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike
 /** Options of `createClient`; all times in milliseconds. */
 export interface ClientOptions {
   /** The wait grows by this much after each failed attempt (deepstream: 4000). */
-  reconnectIntervalIncrement?: number
+  reconnectIntervalIncrement?: number | undefined
   /** Cap on that wait (deepstream: 180000). */
-  maxReconnectInterval?: number
+  maxReconnectInterval?: number | undefined
   /** Failed attempts before `ERROR`/`MAX_RECONNECT_ATTEMPTS`; `Infinity` never gives up (deepstream: 5). */
-  maxReconnectAttempts?: number
+  maxReconnectAttempts?: number | undefined
   /** Ping period while `OPEN` (deepstream: 30000). */
-  heartbeatInterval?: number
+  heartbeatInterval?: number | undefined
   /** What two heartbeat periods without an answer do: `'error'` (deepstream) or `'reconnect'`. */
-  heartbeatFailure?: 'error' | 'reconnect'
+  heartbeatFailure?: 'error' | 'reconnect' | undefined
   /** No data for this long while `OPEN` → `RECONNECTING`/`INTERRUPTED`. Off when absent or `Infinity`. */
   interruptedAfter?: number | undefined
   /** No data for this long → one `lost` event; retrying continues. Off when absent or `Infinity`. */
@@ -49,19 +49,19 @@ export interface ClientOptions {
   /** Not back to `OPEN` this long after the last data → `ERROR`/`JOIN_FAILED`. Off when absent or `Infinity`. */
   giveUpAfter?: number | undefined
   /** An attempt, or an `AUTHENTICATING`, with no answer for this long fails (default 10000). */
-  connectTimeout?: number
+  connectTimeout?: number | undefined
   /** Stay `CLOSED` until `connect()` or `login()` (default false). */
-  lazyConnect?: boolean
+  lazyConnect?: boolean | undefined
   /** Log in without waiting for `login()`, for servers with no authentication (default false). */
-  autoLogin?: boolean
+  autoLogin?: boolean | undefined
   /** Outgoing messages kept while not `OPEN`; beyond it `send()` throws (default 1000). */
-  queueLimit?: number
+  queueLimit?: number | undefined
   /** Codec for frames (default: the linklight JSON protocol). */
-  protocol?: Protocol
+  protocol?: Protocol | undefined
   /** WebSocket constructor (default `globalThis.WebSocket`; Node 20 has none: pass `ws`). */
-  WebSocket?: WebSocketConstructor
+  WebSocket?: WebSocketConstructor | undefined
   /** Timers and time (default: the real ones). */
-  clock?: Clock
+  clock?: Clock | undefined
 }
 
 /** Options with every default filled in; the `…After` options are `Infinity` when off. */
@@ -168,11 +168,13 @@ const rules: Record<keyof ClientOptions, [(value: unknown) => boolean, string]> 
 }
 
 const show = (value: unknown) =>
-  typeof value === 'string'
-    ? JSON.stringify(value)
-    : typeof value === 'object' || typeof value === 'function'
-      ? typeof value
-      : String(value)
+  value === null
+    ? 'null'
+    : typeof value === 'string'
+      ? JSON.stringify(value)
+      : typeof value === 'object' || typeof value === 'function'
+        ? typeof value
+        : String(value)
 
 /**
  * Fills in the defaults and checks every option, throwing a `TypeError` that names the first bad one.

@@ -19,10 +19,10 @@ export interface Outbox {
   /** Messages not yet written to a socket. */
   readonly pending: number
   /**
-   * Accepts a message, encoded with its sequence number, or throws a `RangeError` when `limit`
-   * messages are already waiting (nothing already accepted is dropped).
+   * Accepts a message, encoded with its sequence number. While `offline` (no OPEN link) it
+   * throws a `RangeError` when `limit` messages already wait; nothing already accepted is dropped.
    */
-  add(encode: (seq: number) => string): Promise<void>
+  add(encode: (seq: number) => string, offline: boolean): Promise<void>
   /** Writes pending messages in order; `acked` says whether to wait for acknowledgements. */
   flush(write: (message: OutgoingMessage) => WriteResult, acked: boolean): void
   /** The server has everything up to `seq`. */
@@ -43,8 +43,8 @@ export function createOutbox(limit: number): Outbox {
     get pending() {
       return pending.length
     },
-    add(encode) {
-      if (pending.length + unacked.length >= limit)
+    add(encode, offline) {
+      if (offline && pending.length >= limit)
         throw new RangeError(
           `send: the queue is full (${limit} messages waiting for the connection); nothing was dropped. Wait for OPEN or raise queueLimit.`,
         )
@@ -62,7 +62,12 @@ export function createOutbox(limit: number): Outbox {
       const batch = pending
       pending = []
       for (const message of batch) {
-        const result = write(message)
+        let result: WriteResult
+        try {
+          result = write(message)
+        } catch (error) {
+          result = error instanceof Error ? error : new Error(String(error))
+        }
         if (result !== true) message.reject(result)
         else if (acked) unacked.push(message)
         else message.resolve()

@@ -71,24 +71,31 @@ const isPeerInfo = (value: unknown): value is PeerInfo =>
   typeof value.joinedAt === 'number' &&
   typeof value.lastSeenAt === 'number'
 
+const optional = (value: unknown, type: 'string' | 'number' | 'boolean') =>
+  value === undefined || typeof value === type
+
 // What each server frame must carry beyond its `t`; anything else is malformed.
 const serverFrameChecks: Record<ServerFrame['t'], (f: Record<string, unknown>) => boolean> = {
   challenge: () => true,
-  accept: (f) => f.maxPayload === undefined || typeof f.maxPayload === 'number',
+  accept: (f) => optional(f.maxPayload, 'number'),
   redirect: (f) => typeof f.url === 'string',
   welcome: (f) =>
     typeof f.id === 'string' &&
     typeof f.lastSeq === 'number' &&
     Array.isArray(f.peers) &&
     f.peers.every(isPeerInfo),
-  rejected: (f) => typeof f.reason === 'string',
+  rejected: (f) => typeof f.reason === 'string' && optional(f.message, 'string'),
   pong: () => true,
   ack: (f) => typeof f.seq === 'number',
   msg: (f) => 'data' in f && (f.from === null || typeof f.from === 'string'),
   joined: (f) => isPeerInfo(f.peer),
-  left: (f) => typeof f.id === 'string' && (f.reason === 'QUIT' || f.reason === 'DROPPED'),
+  left: (f) =>
+    typeof f.id === 'string' &&
+    (f.reason === 'QUIT' || f.reason === 'DROPPED') &&
+    typeof f.at === 'number',
   updated: (f) => isPeerInfo(f.peer),
-  error: (f) => typeof f.code === 'string' && typeof f.message === 'string',
+  error: (f) =>
+    typeof f.code === 'string' && typeof f.message === 'string' && optional(f.fatal, 'boolean'),
 }
 
 /** Longest text the linklight codec decodes (1 MiB); longer frames are reported, not parsed. */
@@ -125,7 +132,12 @@ export function parseFrame<F extends { t: string }>(
  */
 export const linklightProtocol: Protocol = Object.freeze({
   handshake: true,
-  encode: (frame: ClientFrame) => JSON.stringify(frame),
+  encode(frame: ClientFrame) {
+    // JSON would silently drop an undefined `data` and the server would refuse the frame.
+    if (frame.t === 'msg' && frame.data === undefined)
+      throw new ProtocolError('a message needs data')
+    return JSON.stringify(frame)
+  },
   decode: (raw: string) => parseFrame<ServerFrame>(raw, serverFrameChecks),
   ping: () => '{"t":"ping"}',
   isPong: (raw: string) => raw === '{"t":"pong"}',
@@ -160,7 +172,9 @@ export function plainProtocol({
     encode(frame: ClientFrame) {
       if (frame.t === 'ping') return ping
       if (frame.t !== 'msg') throw new ProtocolError(`plain protocol cannot send "${frame.t}"`)
-      return typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data)
+      const text = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data)
+      if (typeof text !== 'string') throw new ProtocolError('plain protocol cannot send undefined')
+      return text
     },
     decode(raw: string): ServerFrame {
       let data: unknown = raw

@@ -126,7 +126,7 @@ describe('§2.1 / §3.7: lifecycle', () => {
   })
 
   it('redirect during CHALLENGING: the client follows it and logs in there', () => {
-    const { fake, net, client, log, open } = setup()
+    const { net, client, log, open } = setup()
     net.redirectTo = 'ws://127.0.0.1:2/'
     open()
     expect(log).toEqual([

@@ -1,0 +1,78 @@
+// Packs linklight as `npm pack` would for a user, checks the tarball carries every file its
+// `exports` and `bin` promise, installs it into a fresh project and uses it from there:
+// a real server and client from the installed package, and the `linklight-server` command.
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
+const dir = mkdtempSync(join(tmpdir(), 'linklight-pack-'))
+const npm = (args, cwd = process.cwd()) =>
+  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+
+try {
+  const [{ filename, files }] = JSON.parse(
+    npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir]),
+  )
+  const inTarball = new Set(files.map((f) => f.path))
+  const promised = []
+  const collect = (target) =>
+    typeof target === 'string'
+      ? promised.push(target)
+      : Object.values(target ?? {}).forEach(collect)
+  collect(pkg.exports)
+  collect(pkg.bin)
+  const missing = promised.map((p) => p.replace(/^\.\//, '')).filter((p) => !inTarball.has(p))
+  if (missing.length)
+    throw new Error(`the tarball lacks files its package.json promises: ${missing.join(', ')}`)
+  console.log(
+    `pack: ${filename} carries all ${promised.length} promised files (${files.length} files)`,
+  )
+
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  )
+  npm(['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, filename), 'ws@^8'], dir)
+  writeFileSync(
+    join(dir, 'smoke.mjs'),
+    `import { createClient, presets, ConnectionState, toneOf, phaseOf, reasonCode } from 'linklight'
+import { createServer } from 'linklight/server'
+import { WebSocket } from 'ws'
+const server = await createServer()
+const client = createClient(server.url, { ...presets.deepstream, WebSocket })
+await client.login({ id: 'smoke' })
+if (client.getConnectionState() !== ConnectionState.OPEN) throw new Error('not OPEN')
+if (toneOf('OPEN') !== 'good' || phaseOf('ERROR') !== 'FAILED' || reasonCode('LOST') !== 16) throw new Error('mappings')
+await client.send({ hello: 'from the tarball' })
+client.close()
+await server.close()
+console.log('pack: the installed package connects, logs in, sends and closes')
+`,
+  )
+  execFileSync('node', ['smoke.mjs'], { cwd: dir, stdio: 'inherit', timeout: 20_000 })
+
+  await new Promise((resolve, reject) => {
+    const bin = spawn(join(dir, 'node_modules/.bin/linklight-server'), ['--port', '0'], {
+      cwd: dir,
+    })
+    const timer = setTimeout(
+      () => (bin.kill('SIGKILL'), reject(new Error('linklight-server printed nothing in 10 s'))),
+      10_000,
+    )
+    bin.stdout.on('data', (chunk) => {
+      const line = String(chunk)
+      if (!/listening on ws:\/\/127\.0\.0\.1:\d+/.test(line)) return
+      console.log(`pack: the linklight-server command says "${line.trim()}"`)
+      bin.kill('SIGTERM')
+    })
+    bin.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      if (code === 0 || signal === 'SIGTERM') resolve()
+      else reject(new Error(`linklight-server exited with ${code ?? signal}`))
+    })
+  })
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,59 @@
+import { parseFrame, ProtocolError, type ClientFrame } from '../core/protocol.js'
+
+/** Longest session id a client may send in `hello`; ids are keys of a long-lived table. */
+export const MAX_SESSION_LENGTH = 100
+
+const isSessionId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= MAX_SESSION_LENGTH
+
+// What each client frame must carry beyond its `t` (the mirror of `serverFrameChecks` in
+// core/protocol.ts). Optional payloads (`credentials`, `presence`, presence `data`) may be
+// absent because `JSON.stringify` drops `undefined`; a message's `data` may not, since the
+// relayed frame must carry it for clients to accept it.
+const clientFrameChecks: Record<ClientFrame['t'], (f: Record<string, unknown>) => boolean> = {
+  hello: (f) => typeof f.v === 'number' && typeof f.url === 'string' && isSessionId(f.session),
+  auth: () => true,
+  ping: () => true,
+  msg: (f) => Number.isSafeInteger(f.seq) && (f.seq as number) >= 1 && 'data' in f,
+  presence: () => true,
+  bye: () => true,
+}
+
+// Shown with a malformed frame so whoever writes a client sees what was expected.
+const clientFrameShapes: Record<ClientFrame['t'], string> = {
+  hello: `{"t":"hello","v":number,"url":string,"session":string of 1-${MAX_SESSION_LENGTH} characters}`,
+  auth: '{"t":"auth","credentials"?:any,"presence"?:any}',
+  ping: '{"t":"ping"}',
+  msg: '{"t":"msg","seq":integer >= 1,"data":any}',
+  presence: '{"t":"presence","data":any}',
+  bye: '{"t":"bye"}',
+}
+
+function hintFor(raw: string): string | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    return undefined
+  }
+  const t = typeof value === 'object' && value !== null ? (value as { t?: unknown }).t : undefined
+  if (typeof t !== 'string') return undefined
+  return Object.hasOwn(clientFrameShapes, t)
+    ? `expected ${clientFrameShapes[t as ClientFrame['t']]}`
+    : `expected one of ${Object.keys(clientFrameShapes).join(', ')}`
+}
+
+/**
+ * Parses a text frame from a client with the shared {@link parseFrame}; throws a
+ * `ProtocolError` whose message says what was wrong and what was expected.
+ */
+export function parseClientFrame(raw: string, maxLength: number): ClientFrame {
+  try {
+    return parseFrame<ClientFrame>(raw, clientFrameChecks, maxLength)
+  } catch (error) {
+    // Re-parsing is only paid on the error path, and never for oversized text.
+    const hint =
+      error instanceof ProtocolError && raw.length <= maxLength ? hintFor(raw) : undefined
+    throw hint === undefined ? error : new ProtocolError(`${(error as Error).message}; ${hint}`)
+  }
+}
