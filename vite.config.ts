@@ -22,6 +22,8 @@ export default defineConfig({
     lib: {
       entry: {
         index: 'src/index.ts',
+        'react/index': 'src/react/index.ts',
+        'testing/index': 'src/testing/index.ts',
         'server/index': 'src/server/index.ts',
         'server/cli': 'src/server/cli.ts',
       },

@@ -1,17 +1,39 @@
+import { fileURLToPath } from 'node:url'
+import { playwright } from '@vitest/browser-playwright'
+import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vitest/config'
+
+const react18 = (name: string) =>
+  fileURLToPath(new URL(`./tests/react18/node_modules/${name}`, import.meta.url))
+
+// Debian's Chromium, started the way that works as root with no network (TOOLCHAIN.md).
+const chromium = playwright({
+  launchOptions: {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+})
+
+const reactTests = ['tests/react/**/*.test.{ts,tsx}', 'tests/store/**/*.test.ts']
 
 // One project per layer; `npm test` runs them all and writes the JSON report .ci/run reads.
 export default defineConfig({
+  plugins: [react()],
   test: {
     reporters: ['default', 'json'],
     outputFile: { json: 'reports/vitest.json' },
     projects: [
       {
-        test: {
-          name: 'unit',
-          include: ['tests/core/**/*.test.ts'],
-          environment: 'node',
-        },
+        test: { name: 'unit', include: ['tests/core/**/*.test.ts'], environment: 'node' },
       },
       {
         test: {
@@ -20,6 +42,50 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'react19',
+          include: reactTests,
+          environment: 'jsdom',
+          setupFiles: ['tests/react/setup.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        // The same React tests against React 18.2 (installed in the tests/react18 workspace).
+        plugins: [react()],
+        resolve: {
+          alias: [
+            { find: /^react$/, replacement: react18('react') },
+            { find: /^react\/(.*)$/, replacement: `${react18('react')}/$1` },
+            { find: /^react-dom$/, replacement: react18('react-dom') },
+            { find: /^react-dom\/(.*)$/, replacement: `${react18('react-dom')}/$1` },
+          ],
+        },
+        test: {
+          name: 'react18',
+          include: reactTests,
+          environment: 'jsdom',
+          setupFiles: ['tests/react/setup.ts'],
+          testTimeout: 20_000,
+          // Testing Library must go through the aliases too, or it would render with React 19.
+          server: { deps: { inline: [/@testing-library\/react/] } },
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.{ts,tsx}'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: chromium,
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
     ],

@@ -41,3 +41,11 @@ export type {
   ConnectionSource,
   ConnectionError,
 } from './core/types.js'
+export {
+  createConnectionStore,
+  type ConnectionStore,
+  type ConnectionStoreState,
+  type ConnectionStoreOptions,
+  type ConnectionStoreEvents,
+} from './store/createConnectionStore.js'
+export type { DisplayStatus } from './store/display.js'

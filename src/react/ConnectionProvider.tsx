@@ -1,0 +1,47 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react'
+import type { ConnectionSource } from '../core/types.js'
+import {
+  storeOver,
+  type ConnectionStore,
+  type ConnectionStoreOptions,
+} from '../store/createConnectionStore.js'
+import { ConnectionContext } from './context.js'
+
+/** Props of {@link ConnectionProvider}: a store you own, or a source it wraps in a store of its own. */
+export type ConnectionProviderProps = { children?: ReactNode } & (
+  | { store: ConnectionStore; source?: undefined; options?: undefined }
+  | { source: ConnectionSource; options?: ConnectionStoreOptions; store?: undefined }
+)
+
+/**
+ * Makes a connection store available to the hooks below it. With `source`, it creates the
+ * store itself and destroys it (closing the source) when it unmounts for good — StrictMode's
+ * trial unmount does not count, so there is one connection, not two. Pass a stable `source`;
+ * to switch to another, give the provider a new `key`.
+ *
+ * @example
+ * ```tsx
+ * const client = createClient('wss://example.com/realtime')
+ * root.render(
+ *   <ConnectionProvider source={client}>
+ *     <ConnectionIndicator />
+ *   </ConnectionProvider>,
+ * )
+ * ```
+ */
+export function ConnectionProvider(props: ConnectionProviderProps) {
+  const { store: given, source, options } = props
+  const [owned] = useState(() => (given ? null : storeOver(source!, options, true)))
+  const destroyLater = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  useEffect(() => {
+    if (!owned) return
+    clearTimeout(destroyLater.current)
+    // StrictMode unmounts and remounts at once; a real unmount leaves nothing to cancel this.
+    return () => {
+      destroyLater.current = setTimeout(() => owned.getState().destroy(), 0)
+    }
+  }, [owned])
+  return (
+    <ConnectionContext.Provider value={given ?? owned}>{props.children}</ConnectionContext.Provider>
+  )
+}

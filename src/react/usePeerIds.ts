@@ -1,0 +1,30 @@
+import type { Peer } from '../core/peers.js'
+import type { ConnectionStore } from '../store/createConnectionStore.js'
+import { useConnectionStore } from './context.js'
+import { useStoreSelector } from './useStoreSelector.js'
+
+// One id array per online-peer array, so equal lists give the same array.
+const idsOf = new WeakMap<readonly Peer[], readonly string[]>()
+const sameIds = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((id, i) => id === b[i])
+
+/**
+ * The ids of the online peers. Renders when a peer joins or leaves, not when one updates.
+ *
+ * @example
+ * ```tsx
+ * const ids = usePeerIds()
+ * return <ul>{ids.map((id) => <PeerRow key={id} id={id} />)}</ul>
+ * ```
+ */
+export function usePeerIds(store?: ConnectionStore): readonly string[] {
+  return useStoreSelector(
+    useConnectionStore(store),
+    (s) => {
+      let ids = idsOf.get(s.onlinePeers)
+      if (!ids) idsOf.set(s.onlinePeers, (ids = s.onlinePeers.map((p) => p.id)))
+      return ids
+    },
+    sameIds,
+  )
+}

@@ -1,0 +1,165 @@
+/**
+ * `createMockSource`: a `ConnectionSource` driven by hand, for tests and stories (§10).
+ */
+import { createEmitter } from '../core/emitter.js'
+import { peerLeft, type LeftReason, type Peer } from '../core/peers.js'
+import { phaseOf, toneOf, type ConnectionReason, type ConnectionState } from '../core/states.js'
+import type { ConnectionEvents, ConnectionSnapshot, ConnectionSource } from '../core/types.js'
+
+/** A connection source whose state and peers a test or story sets by hand. */
+export interface MockSource extends ConnectionSource {
+  /** Moves to `state` with `reason` (a sensible default reason when omitted). */
+  set(state: ConnectionState, reason?: ConnectionReason): void
+  /** The link drops: RECONNECTING/INTERRUPTED, attempt 1. */
+  drop(): void
+  /** Back to OPEN/REJOIN_SUCCESS, with a `restored` event. */
+  restore(): void
+  /** Gives up: ERROR with `reason` (default MAX_RECONNECT_ATTEMPTS). */
+  fail(reason?: ConnectionReason): void
+  peerJoin(id: string, data?: unknown): void
+  peerLeave(id: string, reason?: LeftReason): void
+  peerUpdate(id: string, data: unknown): void
+  /** Everything passed to `send()`, in order. */
+  readonly sent: readonly unknown[]
+}
+
+/** What a mock starts with: a state, or a state and peers. */
+export type MockSourceInit =
+  | ConnectionState
+  | {
+      state?: ConnectionState
+      reason?: ConnectionReason
+      peers?: ReadonlyArray<string | { id: string; data?: unknown }>
+    }
+
+const defaultReasons: Record<ConnectionState, ConnectionReason> = {
+  CLOSED: 'LEAVE_CHANNEL',
+  AWAITING_CONNECTION: 'CONNECTING',
+  CHALLENGING: 'CHALLENGE',
+  AWAITING_AUTHENTICATION: 'AWAITING_LOGIN',
+  AUTHENTICATING: 'AUTHENTICATING',
+  OPEN: 'JOIN_SUCCESS',
+  RECONNECTING: 'INTERRUPTED',
+  ERROR: 'MAX_RECONNECT_ATTEMPTS',
+}
+
+/**
+ * Creates a mock connection source.
+ *
+ * @example
+ * ```ts
+ * const source = createMockSource('OPEN')
+ * render(<ConnectionProvider source={source}><StatusBar /></ConnectionProvider>)
+ * act(() => source.drop())
+ * ```
+ */
+export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
+  const start = typeof init === 'string' ? { state: init } : init
+  const events = createEmitter<ConnectionEvents>((error) => console.error('linklight mock:', error))
+  const listeners = new Set<(snapshot: ConnectionSnapshot) => void>()
+  const peers = new Map<string, Peer>()
+  const sent: unknown[] = []
+  const now = () => Date.now()
+
+  const build = (
+    state: ConnectionState,
+    reason: ConnectionReason | null,
+    previousState: ConnectionState | null,
+    extra: Partial<ConnectionSnapshot> = {},
+  ): ConnectionSnapshot => {
+    const reconnecting = state === 'RECONNECTING' || (extra.attempt ?? 0) > 0
+    return Object.freeze({
+      state,
+      previousState,
+      reason,
+      phase: phaseOf(state, { reconnecting }),
+      tone: toneOf(state),
+      since: now(),
+      attempt: 0,
+      nextRetryAt: null,
+      retrying: state === 'RECONNECTING',
+      lost: false,
+      queued: 0,
+      error:
+        state === 'ERROR' && reason ? { code: reason, message: `Mock failure: ${reason}` } : null,
+      ...extra,
+    })
+  }
+  let snapshot = build(start.state ?? 'CLOSED', start.reason ?? null, null)
+  for (const p of start.peers ?? []) {
+    const { id, data } = typeof p === 'string' ? { id: p, data: undefined } : p
+    peers.set(id, {
+      id,
+      online: true,
+      joinedAt: now(),
+      lastSeenAt: now(),
+      ...(data !== undefined && { data }),
+    })
+  }
+
+  function moveTo(
+    state: ConnectionState,
+    reason: ConnectionReason,
+    extra?: Partial<ConnectionSnapshot>,
+  ) {
+    const previous = snapshot
+    snapshot = build(state, reason, previous.state, extra)
+    for (const listener of [...listeners]) listener(snapshot)
+    if (state !== previous.state) events.emit('connectionStateChanged', state, reason)
+  }
+
+  const upsert = (id: string, data: unknown, kind: 'peerJoined' | 'peerUpdated') => {
+    const before = peers.get(id)
+    const peer: Peer = {
+      id,
+      online: true,
+      joinedAt: before?.joinedAt ?? now(),
+      lastSeenAt: now(),
+      ...(data !== undefined && { data }),
+    }
+    peers.set(id, peer)
+    events.emit(before ? 'peerUpdated' : kind, peer)
+  }
+
+  return {
+    getSnapshot: () => snapshot,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
+    on: (event, handler) => events.on(event, handler),
+    getPeers: () => new Map(peers),
+    get sent() {
+      return sent
+    },
+    connect() {
+      if (snapshot.state === 'CLOSED' || snapshot.state === 'ERROR')
+        moveTo('AWAITING_CONNECTION', 'CONNECTING')
+    },
+    async login() {
+      moveTo('OPEN', 'JOIN_SUCCESS')
+    },
+    async send(data) {
+      sent.push(data)
+    },
+    reconnect: () => moveTo('RECONNECTING', 'RETRY_REQUESTED', { attempt: 1 }),
+    close() {
+      if (snapshot.state !== 'CLOSED') moveTo('CLOSED', 'LEAVE_CHANNEL')
+    },
+    set: (state, reason = defaultReasons[state]) => moveTo(state, reason),
+    drop: () => moveTo('RECONNECTING', 'INTERRUPTED', { attempt: 1 }),
+    restore() {
+      moveTo('OPEN', 'REJOIN_SUCCESS')
+      events.emit('restored')
+    },
+    fail: (reason = 'MAX_RECONNECT_ATTEMPTS') => moveTo('ERROR', reason),
+    peerJoin: (id, data) => upsert(id, data, 'peerJoined'),
+    peerUpdate: (id, data) => upsert(id, data, 'peerUpdated'),
+    peerLeave(id, reason = 'QUIT') {
+      const peer = peers.get(id)
+      if (!peer) return
+      peers.delete(id)
+      events.emit('peerLeft', peerLeft(peer, reason, now()))
+    },
+  }
+}

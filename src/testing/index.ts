@@ -1,0 +1,4 @@
+/**
+ * linklight/testing: a hand-driven connection source for tests and stories.
+ */
+export { createMockSource, type MockSource, type MockSourceInit } from './createMockSource.js'
