@@ -1,11 +1,17 @@
 import js from '@eslint/js'
 import globals from 'globals'
+import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   { ignores: ['dist', 'reports', 'coverage', 'storybook-static', 'node_modules'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    files: ['src/react/**', 'tests/react/**', 'tests/browser/**', 'stories/**', 'demo/**'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {

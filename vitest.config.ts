@@ -59,6 +59,17 @@ export default defineConfig({
         plugins: [react()],
         resolve: {
           alias: [
+            // Testing Library's `main` is CommonJS, which Node loads without these aliases:
+            // point at its ESM build so it renders with the React 18 below.
+            {
+              find: /^@testing-library\/react$/,
+              replacement: fileURLToPath(
+                new URL(
+                  './node_modules/@testing-library/react/dist/@testing-library/react.esm.js',
+                  import.meta.url,
+                ),
+              ),
+            },
             { find: /^react$/, replacement: react18('react') },
             { find: /^react\/(.*)$/, replacement: `${react18('react')}/$1` },
             { find: /^react-dom$/, replacement: react18('react-dom') },

@@ -1,17 +1,22 @@
 import type { HTMLAttributes, ReactNode } from 'react'
 import type { Tone } from '../core/states.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
-import { useIndicator, type IndicatorOptions, type IndicatorStatus } from './useIndicator.js'
+import { useIndicatorStatus, type IndicatorOptions, type IndicatorStatus } from './useIndicator.js'
 
-/** Props of {@link ConnectionIndicator}. */
+/** Props of {@link ConnectionIndicator}; any other HTML attribute goes to the root `<span>`. */
 export interface ConnectionIndicatorProps
   extends Omit<HTMLAttributes<HTMLSpanElement>, 'children'>, IndicatorOptions {
   /** Three lamps with the active one lit, a dot, or a dot with its label (default `'traffic-light'`). */
   variant?: 'traffic-light' | 'dot' | 'badge' | undefined
+  /** Lamp, dot and badge text size (default `'md'`), set as `data-size` for the stylesheet. */
   size?: 'sm' | 'md' | 'lg' | undefined
   /** Drop linklight's class names: style it yourself through `data-state` / `data-tone`. */
   unstyled?: boolean | undefined
-  /** Replaces the lamps (and the label) with your own markup. */
+  /**
+   * Replaces the lamps and the label with your own markup, or a function of the status that
+   * returns it. It renders inside the live region: keep `retryIn`, or anything else that ticks,
+   * out of it (render the countdown next to the indicator with `useIndicator`).
+   */
   children?: ReactNode | ((status: IndicatorStatus) => ReactNode)
   /** An explicit store instead of the provider's. */
   store?: ConnectionStore | undefined
@@ -19,15 +24,24 @@ export interface ConnectionIndicatorProps
 
 const LAMPS: readonly Tone[] = ['bad', 'neutral', 'good']
 
+// `{cond && <Custom />}` that renders nothing leaves the default look, not an empty indicator.
+const hasContent = (node: ReactNode) => node != null && typeof node !== 'boolean'
+
 /**
  * The traffic light: green when OPEN, red when ERROR, amber in between — with a text label for
- * people who do not see colour, announced politely when the (smoothed) status changes.
- * Import `linklight/styles.css` for the default look.
+ * people who do not see colour (visible in the badge, visually hidden otherwise). The root is a
+ * polite live region (`role="status"`) whose only text is that label, so assistive technology
+ * announces the shown status when it changes, and nothing else. The root carries `data-state`,
+ * `data-tone`, `data-variant` and `data-size`; the component injects no `<style>` and no
+ * `style` attribute (CSP-friendly). Import `linklight/styles.css` for the default look.
  *
  * @example
  * ```tsx
  * import 'linklight/styles.css'
- * <ConnectionIndicator variant="badge" labels={{ OPEN: 'En ligne' }} />
+ *
+ * <ConnectionIndicator variant="badge" labels={{ OPEN: 'En ligne', RECONNECTING: 'Reconnexion…' }} />
+ * <ConnectionIndicator variant="dot" size="sm" tones={{ RECONNECTING: 'bad' }} />
+ * <ConnectionIndicator unstyled>{({ tone, label }) => <b className={tone}>{label}</b>}</ConnectionIndicator>
  * ```
  */
 export function ConnectionIndicator({
@@ -42,9 +56,13 @@ export function ConnectionIndicator({
   store,
   ...rest
 }: ConnectionIndicatorProps) {
-  const status = useIndicator({ smooth, tones, labels }, store)
+  const status = useIndicatorStatus(
+    { smooth, tones, labels },
+    store,
+    typeof children === 'function',
+  )
   const cls = (name: string) => (unstyled ? undefined : name)
-  const root = [cls(`linklight-indicator`), className].filter(Boolean).join(' ') || undefined
+  const root = [cls('linklight-indicator'), className].filter(Boolean).join(' ') || undefined
   const look =
     variant === 'traffic-light' ? (
       <span className={cls('linklight-indicator__lamps')} aria-hidden="true">
@@ -60,9 +78,23 @@ export function ConnectionIndicator({
     ) : (
       <span className={cls('linklight-indicator__dot')} aria-hidden="true" />
     )
+  const label = (
+    <span
+      className={cls(
+        variant === 'badge'
+          ? 'linklight-indicator__label'
+          : 'linklight-indicator__label linklight-visually-hidden',
+      )}
+    >
+      {status.label}
+    </span>
+  )
   return (
     <span
       role="status"
+      // Implied by role="status"; spelled out for assistive technology that only reads aria-live.
+      aria-live="polite"
+      aria-atomic="true"
       {...rest}
       className={root}
       data-state={status.state}
@@ -70,17 +102,15 @@ export function ConnectionIndicator({
       data-variant={variant}
       data-size={size}
     >
-      {typeof children === 'function' ? children(status) : (children ?? look)}
-      {children === undefined && (
-        <span
-          className={cls(
-            variant === 'badge'
-              ? 'linklight-indicator__label'
-              : 'linklight-indicator__label linklight-visually-hidden',
-          )}
-        >
-          {status.label}
-        </span>
+      {typeof children === 'function' ? (
+        children(status)
+      ) : hasContent(children) ? (
+        children
+      ) : (
+        <>
+          {look}
+          {label}
+        </>
       )}
     </span>
   )

@@ -1,6 +1,15 @@
 import type { ConnectionState } from '../core/states.js'
 
-/** The indicator's default text for each state; pass `labels` to translate. */
+/**
+ * The indicator's default text for each state. Pass `labels` to `ConnectionIndicator` or
+ * `useIndicator` to translate some or all of them; the ones left out keep these.
+ *
+ * @example
+ * ```tsx
+ * <ConnectionIndicator labels={{ OPEN: 'Verbunden', ERROR: 'Verbindung fehlgeschlagen' }} />
+ * defaultLabels.RECONNECTING // 'Reconnecting…'
+ * ```
+ */
 export const defaultLabels: Readonly<Record<ConnectionState, string>> = Object.freeze({
   CLOSED: 'Disconnected',
   AWAITING_CONNECTION: 'Connecting…',

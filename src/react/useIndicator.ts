@@ -1,17 +1,21 @@
 import { useCallback, useSyncExternalStore } from 'react'
 import { toneOf, type ConnectionState, type Tone } from '../core/states.js'
-import type { ConnectionStore } from '../store/createConnectionStore.js'
+import type { ConnectionStore, ConnectionStoreState } from '../store/createConnectionStore.js'
 import { useConnectionStore } from './context.js'
 import { defaultLabels } from './labels.js'
 import { useStoreSelector } from './useStoreSelector.js'
 
 /** Options shared by {@link useIndicator} and `ConnectionIndicator`. */
 export interface IndicatorOptions {
-  /** Show the smoothed status (default `true`) or the raw state (`false`). */
+  /**
+   * Show the smoothed status (default `true`: short dips from green are hidden, amber and red
+   * stay long enough to be seen) or the raw state (`false`). `ConnectionIndicator` announces
+   * what it shows, so with `false` every raw change is announced too.
+   */
   smooth?: boolean | undefined
-  /** Remaps the tone of some states. */
+  /** Remaps the tone of some states, e.g. `{ RECONNECTING: 'bad' }`. */
   tones?: Partial<Record<ConnectionState, Tone>> | undefined
-  /** Text for some states (translations); the rest keep the English defaults. */
+  /** Text for some states (translations); the rest keep the English {@link defaultLabels}. */
   labels?: Partial<Record<ConnectionState, string>> | undefined
 }
 
@@ -43,30 +47,64 @@ function useSecondsUntil(at: number | null): number | null {
   )
 }
 
+const smoothState = (s: ConnectionStoreState) => s.display.state
+const smoothTone = (s: ConnectionStoreState) => s.display.tone
+const rawState = (s: ConnectionStoreState) => s.connection.state
+// The store's own `tones` option is not exposed, but its display always carries the tone the
+// store gives its state: when the display has caught up with the raw state, that is the raw
+// state's tone too. Only while the display lags does this fall back to the default mapping.
+const rawTone = (s: ConnectionStoreState) =>
+  s.display.state === s.connection.state ? s.display.tone : toneOf(s.connection.state)
+const nextRetryAt = (s: ConnectionStoreState) => s.connection.nextRetryAt
+const noRetry = () => null
+
+/**
+ * {@link useIndicator} with the countdown optional; internal, not exported from
+ * `linklight/react`. `ConnectionIndicator` asks for the countdown only when its `children` is a
+ * function, so the default look does not re-render every second while the client waits to retry.
+ */
+export function useIndicatorStatus(
+  options: IndicatorOptions,
+  store: ConnectionStore | undefined,
+  countdown: boolean,
+): IndicatorStatus {
+  const resolved = useConnectionStore(store)
+  const smooth = options.smooth !== false
+  const state = useStoreSelector(resolved, smooth ? smoothState : rawState)
+  const tone = useStoreSelector(resolved, smooth ? smoothTone : rawTone)
+  const retryIn = useSecondsUntil(useStoreSelector(resolved, countdown ? nextRetryAt : noRetry))
+  return {
+    state,
+    tone: options.tones?.[state] ?? tone,
+    label: options.labels?.[state] ?? defaultLabels[state],
+    retryIn,
+  }
+}
+
 /**
  * Headless indicator: the tone, state, label and retry countdown to render your own status UI.
+ * With `smooth` (the default) it follows the store's smoothed `display`, so a dip shorter than
+ * the store's `enterDelay` never leaves green.
+ *
+ * Keep `retryIn` out of any live region (`role="status"`): it changes every second and would
+ * be read out every second.
  *
  * @example
  * ```tsx
- * const { tone, label, retryIn } = useIndicator()
- * return <span className={`status-${tone}`}>{label}{retryIn !== null && ` — retry in ${retryIn}s`}</span>
+ * function StatusBar() {
+ *   const { tone, label, retryIn } = useIndicator({ labels: { OPEN: 'En ligne' } })
+ *   return (
+ *     <p className={`status-${tone}`}>
+ *       <span role="status">{label}</span>
+ *       {retryIn !== null && <span> — retry in {retryIn} s</span>}
+ *     </p>
+ *   )
+ * }
  * ```
  */
 export function useIndicator(
   options: IndicatorOptions = {},
   store?: ConnectionStore,
 ): IndicatorStatus {
-  const resolved = useConnectionStore(store)
-  const smooth = options.smooth !== false
-  const state = useStoreSelector(resolved, (s) => (smooth ? s.display.state : s.connection.state))
-  const shownTone = useStoreSelector(resolved, (s) =>
-    smooth ? s.display.tone : toneOf(s.connection.state),
-  )
-  const retryIn = useSecondsUntil(useStoreSelector(resolved, (s) => s.connection.nextRetryAt))
-  return {
-    state,
-    tone: options.tones?.[state] ?? shownTone,
-    label: options.labels?.[state] ?? defaultLabels[state],
-    retryIn,
-  }
+  return useIndicatorStatus(options, store, true)
 }

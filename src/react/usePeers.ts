@@ -6,7 +6,7 @@ import { useStoreSelector } from './useStoreSelector.js'
 /** Options of {@link usePeers}. */
 export interface UsePeersOptions {
   /** Also return the peers that left recently (`online: false`). */
-  includeOffline?: boolean
+  includeOffline?: boolean | undefined
 }
 
 /**

@@ -15,8 +15,11 @@ export function useStoreSelector<T>(
 ): T {
   const client = useRef<Cache<T> | null>(null)
   const server = useRef<Cache<T> | null>(null)
-  // The same state read by the same selector gives the same value; a value equal to the last
-  // one is the last one, so React sees no change and does not render.
+  // The documented exception to "no refs in render": React calls these snapshot functions
+  // while rendering, and they keep the last value per store state and selector. The same state
+  // read by the same selector gives the same value; a value equal (by `equalityFn`) to the last
+  // one is the last one, so React sees no change and does not render. Nothing else reads the
+  // cache, so a discarded render can at worst leave in it a value equal to the one shown.
   const read = (cache: { current: Cache<T> | null }, state: ConnectionStoreState) => {
     const last = cache.current
     if (last && last.state === state && last.selector === selector) return last.value

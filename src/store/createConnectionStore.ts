@@ -4,25 +4,14 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { createEmitter } from '../core/emitter.js'
-import { realClock, type Clock } from '../core/options.js'
 import type { Peer } from '../core/peers.js'
-import { toneOf, type ConnectionReason, type ConnectionState, type Tone } from '../core/states.js'
+import type { ConnectionReason, ConnectionState } from '../core/states.js'
 import type { ConnectionError, ConnectionSnapshot, ConnectionSource } from '../core/types.js'
 import { nextDisplay, type DisplayStatus, type RawStatus } from './display.js'
+import { applyPeerChanges, peerListsOf, type PeerChange } from './peerLists.js'
+import { checkSource, resolveStoreOptions, type ConnectionStoreOptions } from './storeOptions.js'
 
-/** Options of {@link createConnectionStore}. */
-export interface ConnectionStoreOptions {
-  /** A change away from green shows only after this long (default 1000 ms). */
-  enterDelay?: number | undefined
-  /** Amber or red, once shown, stays at least this long (default 1500 ms). */
-  minVisible?: number | undefined
-  /** Remaps the tone of some states (default: `toneOf`). */
-  tones?: Partial<Record<ConnectionState, Tone>> | undefined
-  /** Peers that left and are still kept (for `usePeers({ includeOffline: true })`; default 100). */
-  offlinePeers?: number | undefined
-  /** Timers and time for the smoothing (default: the real ones). */
-  clock?: Clock | undefined
-}
+export type { ConnectionStoreOptions }
 
 /** The state of a connection store. */
 export interface ConnectionStoreState {
@@ -60,16 +49,6 @@ export type ConnectionStore = StoreApi<ConnectionStoreState> & {
   on<K extends keyof ConnectionStoreEvents>(event: K, handler: ConnectionStoreEvents[K]): () => void
 }
 
-const count = (value: unknown, name: string) => {
-  if (value !== undefined && !(typeof value === 'number' && value >= 0 && value !== Infinity))
-    throw new TypeError(
-      `createConnectionStore: ${name} must be a non-negative number (got ${String(value)})`,
-    )
-  return value
-}
-
-const onlineOf = (list: readonly Peer[]) => list.filter((peer) => peer.online)
-
 /**
  * Creates a store over a connection source: linklight's client, an adapter, or a mock.
  *
@@ -93,20 +72,22 @@ export function createConnectionStore(
  */
 export function storeOver(
   source: ConnectionSource,
-  options: ConnectionStoreOptions = {},
+  options: ConnectionStoreOptions | undefined,
   lazy: boolean,
 ): ConnectionStore {
-  const enterDelay = count(options.enterDelay, 'enterDelay') ?? 1000
-  const minVisible = count(options.minVisible, 'minVisible') ?? 1500
-  const keepOffline = count(options.offlinePeers, 'offlinePeers') ?? 100
-  const clock = options.clock ?? realClock
-  const toneFor = (state: ConnectionState) => options.tones?.[state] ?? toneOf(state)
+  checkSource(source)
+  const {
+    enterDelay,
+    minVisible,
+    offlinePeers: keepOffline,
+    clock,
+    toneFor,
+  } = resolveStoreOptions(options)
   const events = createEmitter<ConnectionStoreEvents>((error) => console.error('linklight:', error))
 
   let raw: RawStatus
-  let recheck: { at: number; handle: unknown } | null = null
-  let pending: Array<(peers: Map<string, Peer>) => void> = []
-  let flushQueued = false
+  let recheck: unknown = null
+  let pending: PeerChange[] = []
   let detach: (() => void) | null = null
   let destroyed = false
 
@@ -122,13 +103,9 @@ export function storeOver(
   > {
     const connection = source.getSnapshot()
     raw = rawOf(connection, clock.now())
-    const peers = new Map(source.getPeers())
-    const peerList = [...peers.values()]
     return {
       connection,
-      peers,
-      peerList,
-      onlinePeers: onlineOf(peerList),
+      ...peerListsOf(new Map(source.getPeers())),
       peersStale: connection.state !== 'OPEN',
       // The first status shows as it is: nothing was shown before it to smooth.
       display: { state: raw.state, tone: raw.tone, since: -Infinity },
@@ -147,33 +124,53 @@ export function storeOver(
       destroyed = true
       release()
       source.close()
+      // Detached by now: show where the source ended, as it is, with no smoothing left to run.
+      const connection = source.getSnapshot()
+      const { display } = store.getState()
+      const tone = toneFor(connection.state)
+      store.setState({
+        connection,
+        peersStale: connection.state !== 'OPEN',
+        ...((display.state !== connection.state || display.tone !== tone) && {
+          display: { state: connection.state, tone, since: clock.now() },
+        }),
+      })
     },
   })) as ConnectionStore
   store.on = events.on
 
-  function smooth() {
-    if (recheck) clock.clearTimeout(recheck.handle)
-    recheck = null
-    const { display, recheckAt } = nextDisplay(store.getState().display, raw, clock.now(), {
-      enterDelay,
-      minVisible,
-    })
-    if (display !== store.getState().display) store.setState({ display })
+  // What to show now; arms the one timer that looks again when a change is being held back.
+  function smoothed(): DisplayStatus {
+    stopSmoothing()
+    const shown = store.getState().display
+    const { display, recheckAt } = nextDisplay(shown, raw, clock.now(), { enterDelay, minVisible })
     if (recheckAt !== null)
-      recheck = {
-        at: recheckAt,
-        handle: clock.setTimeout(smooth, Math.max(0, recheckAt - clock.now())),
-      }
+      recheck = clock.setTimeout(
+        () => {
+          recheck = null
+          const next = smoothed()
+          if (next !== store.getState().display) store.setState({ display: next })
+        },
+        Math.max(0, recheckAt - clock.now()),
+      )
+    return display
+  }
+
+  function stopSmoothing() {
+    if (recheck !== null) clock.clearTimeout(recheck)
+    recheck = null
   }
 
   function onSnapshot(connection: ConnectionSnapshot) {
     const previous = store.getState().connection
     if (connection === previous) return
     const tone = toneFor(connection.state)
-    if (tone !== raw.tone) raw = rawOf(connection, clock.now())
-    else raw = { ...raw, state: connection.state }
-    store.setState({ connection, peersStale: connection.state !== 'OPEN' })
-    smooth()
+    raw = tone === raw.tone ? { ...raw, state: connection.state } : rawOf(connection, clock.now())
+    store.setState({
+      connection,
+      peersStale: connection.state !== 'OPEN',
+      display: smoothed(),
+    })
     if (connection.state !== previous.state && connection.reason) {
       events.emit('stateChange', connection.state, connection.reason)
       if (connection.state === 'ERROR') events.emit('failed', connection.reason, connection.error)
@@ -181,41 +178,26 @@ export function storeOver(
   }
 
   // Peer events wait for the end of the tick and land in the store as one update.
-  function queuePeer(change: (peers: Map<string, Peer>) => void) {
+  function queuePeer(change: PeerChange) {
     pending.push(change)
-    if (!flushQueued) {
-      flushQueued = true
-      queueMicrotask(flushPeers)
-    }
+    if (pending.length === 1) queueMicrotask(flushPeers)
   }
 
   function flushPeers() {
-    flushQueued = false
-    if (!pending.length || destroyed) return
     const batch = pending
     pending = []
-    const peers = new Map(store.getState().peers)
-    for (const change of batch) change(peers)
-    const offline = [...peers.values()].filter((p) => !p.online)
-    for (const gone of offline.slice(0, Math.max(0, offline.length - keepOffline)))
-      peers.delete(gone.id)
-    const peerList = [...peers.values()]
-    store.setState({ peers, peerList, onlinePeers: onlineOf(peerList) })
+    if (!batch.length || destroyed) return
+    const lists = applyPeerChanges(store.getState(), batch, keepOffline)
+    if (lists) store.setState(lists)
   }
 
   function attach() {
     store.setState(initial())
     const offs = [
       source.subscribe(onSnapshot),
-      source.on('peerJoined', (peer) => queuePeer((map) => void map.set(peer.id, peer))),
-      source.on('peerUpdated', (peer) => queuePeer((map) => void map.set(peer.id, peer))),
-      source.on('peerLeft', (peer) =>
-        queuePeer((map) => {
-          // a peer that left goes to the end: the oldest departures are forgotten first
-          map.delete(peer.id)
-          map.set(peer.id, peer)
-        }),
-      ),
+      source.on('peerJoined', (peer) => queuePeer({ kind: 'set', peer })),
+      source.on('peerUpdated', (peer) => queuePeer({ kind: 'set', peer })),
+      source.on('peerLeft', (peer) => queuePeer({ kind: 'left', peer })),
       source.on('lost', () => events.emit('lost')),
       source.on('restored', () => events.emit('restored')),
     ]
@@ -225,8 +207,7 @@ export function storeOver(
   function release() {
     detach?.()
     detach = null
-    if (recheck) clock.clearTimeout(recheck.handle)
-    recheck = null
+    stopSmoothing()
     pending = []
   }
 

@@ -10,7 +10,7 @@ export interface DisplayStatus {
   /** The state behind what is shown (the raw state, unless a short dip is being hidden). */
   readonly state: ConnectionState
   readonly tone: Tone
-  /** When the shown tone last changed. */
+  /** When the shown tone last changed; `-Infinity` for the status shown from the start. */
   readonly since: number
 }
 

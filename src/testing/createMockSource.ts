@@ -12,6 +12,11 @@ export interface MockSource extends ConnectionSource {
   set(state: ConnectionState, reason?: ConnectionReason): void
   /** The link drops: RECONNECTING/INTERRUPTED, attempt 1. */
   drop(): void
+  /**
+   * The link has been silent past `lostAfter`: RECONNECTING (INTERRUPTED unless it already
+   * was), snapshot `lost: true`, and a `lost` event; still retrying.
+   */
+  lose(): void
   /** Back to OPEN/REJOIN_SUCCESS, with a `restored` event. */
   restore(): void
   /** Gives up: ERROR with `reason` (default MAX_RECONNECT_ATTEMPTS). */
@@ -21,6 +26,11 @@ export interface MockSource extends ConnectionSource {
   peerUpdate(id: string, data: unknown): void
   /** Everything passed to `send()`, in order. */
   readonly sent: readonly unknown[]
+  /**
+   * Snapshot subscribers and event handlers registered now: `0` once everything that listened
+   * (a store, a provider) has let go.
+   */
+  listenerCount(): number
 }
 
 /** What a mock starts with: a state, or a state and peers. */
@@ -59,6 +69,7 @@ export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
   const listeners = new Set<(snapshot: ConnectionSnapshot) => void>()
   const peers = new Map<string, Peer>()
   const sent: unknown[] = []
+  let handlers = 0
   const now = () => Date.now()
 
   const build = (
@@ -127,7 +138,18 @@ export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
       listeners.add(listener)
       return () => void listeners.delete(listener)
     },
-    on: (event, handler) => events.on(event, handler),
+    on(event, handler) {
+      const off = events.on(event, handler)
+      handlers++
+      let done = false
+      return () => {
+        if (done) return
+        done = true
+        handlers--
+        off()
+      }
+    },
+    listenerCount: () => listeners.size + handlers,
     getPeers: () => new Map(peers),
     get sent() {
       return sent
@@ -148,6 +170,12 @@ export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
     },
     set: (state, reason = defaultReasons[state]) => moveTo(state, reason),
     drop: () => moveTo('RECONNECTING', 'INTERRUPTED', { attempt: 1 }),
+    lose() {
+      const reconnecting = snapshot.state === 'RECONNECTING'
+      const reason = reconnecting && snapshot.reason ? snapshot.reason : 'INTERRUPTED'
+      moveTo('RECONNECTING', reason, { attempt: Math.max(1, snapshot.attempt), lost: true })
+      events.emit('lost')
+    },
     restore() {
       moveTo('OPEN', 'REJOIN_SUCCESS')
       events.emit('restored')

@@ -1,0 +1,108 @@
+/**
+ * What the minimal usage costs a browser bundle: `createClient` + `ConnectionProvider` +
+ * `useConnectionState` + `usePeers` + `ConnectionIndicator`, React external, zustand included.
+ * Bundled from the built `dist/` (what users install) and, for a per-module breakdown, from
+ * `src/` (rolled-up `dist/` chunks do not say which source module costs what).
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import { build, type Metafile } from 'esbuild'
+import { formatBytes, formatTable } from './report.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const BUDGET_GZIP = 4000
+const external = ['react', 'react-dom', 'react/jsx-runtime']
+
+const entryFrom = (core: string, react: string) =>
+  `export { createClient } from '${core}'\n` +
+  `export { ConnectionProvider, useConnectionState, usePeers, ConnectionIndicator } from '${react}'\n`
+
+async function bundle(contents: string) {
+  const result = await build({
+    stdin: { contents, resolveDir: root, sourcefile: 'minimal-usage.ts', loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    jsx: 'automatic',
+    external,
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  })
+  const code = result.outputFiles[0]!.contents
+  const output = Object.values(result.metafile.outputs)[0]!
+  return {
+    minified: code.byteLength,
+    gzip: gzipSync(code, { level: 9 }).byteLength,
+    brotli: brotliCompressSync(code, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_SIZE_HINT]: code.byteLength,
+      },
+    }).byteLength,
+    inputs: output.inputs,
+    externalImports: [...new Set(output.imports.filter((i) => i.external).map((i) => i.path))],
+  }
+}
+
+/** `node_modules/zustand/esm/vanilla.mjs` → `zustand/esm/vanilla.mjs`; our files relative to the repo. */
+const moduleName = (path: string) =>
+  path.includes('node_modules/')
+    ? path.slice(path.lastIndexOf('node_modules/') + 13)
+    : relative(root, path) || path
+
+function breakdown(inputs: Metafile['outputs'][string]['inputs']) {
+  const entries = Object.entries(inputs)
+    .map(([path, { bytesInOutput }]) => [moduleName(path), bytesInOutput] as const)
+    .filter(([, bytes]) => bytes > 0)
+    .sort((a, b) => b[1] - a[1])
+  const total = entries.reduce((sum, [, bytes]) => sum + bytes, 0)
+  return formatTable(
+    ['module', 'minified B', 'share'],
+    entries.map(([name, bytes]) => [name, String(bytes), `${((bytes / total) * 100).toFixed(1)}%`]),
+  )
+}
+
+/** Bundles the minimal usage and prints its sizes and what it is made of. */
+export async function size(): Promise<void> {
+  console.log('## Size of the minimal usage (esbuild, minified ESM, browser, React external)\n')
+  if (!existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/react/index.js`)) {
+    console.log('dist/ is missing: running npm run build first.\n')
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  }
+  const dist = await bundle(entryFrom('./dist/index.js', './dist/react/index.js'))
+  const src = await bundle(entryFrom('./src/index.ts', './src/react/index.ts'))
+  const zustand = Object.entries(dist.inputs)
+    .filter(([path]) => path.includes('node_modules/zustand/'))
+    .reduce((sum, [, input]) => sum + input.bytesInOutput, 0)
+  console.log(
+    formatTable(
+      ['bundled from', 'minified', 'gzip -9', 'brotli -11'],
+      [
+        ['dist/', formatBytes(dist.minified), formatBytes(dist.gzip), formatBytes(dist.brotli)],
+        [
+          'src/ (working tree)',
+          formatBytes(src.minified),
+          formatBytes(src.gzip),
+          formatBytes(src.brotli),
+        ],
+      ],
+    ),
+  )
+  const over = dist.gzip - BUDGET_GZIP
+  console.log(
+    `\nbudget 4.00 kB gzip: ${over > 0 ? `over by ${formatBytes(over)}` : `under by ${formatBytes(-over)}`}` +
+      `\nleft external: ${dist.externalImports.join(', ') || 'nothing'}; zustand bundled: ${zustand} B minified` +
+      '\n(size-limit reports slightly less: it bundles an IIFE and subtracts an empty project)',
+  )
+  console.log(
+    '\nWhat the dist/ bundle is made of (bytes each input leaves in the minified output):\n',
+  )
+  console.log(breakdown(dist.inputs))
+  console.log('\nThe same usage by source module (bundled from src/):\n')
+  console.log(breakdown(src.inputs))
+}
