@@ -34,7 +34,19 @@ try {
     join(dir, 'package.json'),
     JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
   )
-  npm(['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, filename), 'ws@^8'], dir)
+  npm(
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      join(dir, filename),
+      'ws@^8',
+      'react@^19',
+      'react-dom@^19',
+    ],
+    dir,
+  )
   writeFileSync(
     join(dir, 'smoke.mjs'),
     `import { createClient, presets, ConnectionState, toneOf, phaseOf, reasonCode } from 'linklight'
@@ -49,6 +61,18 @@ await client.send({ hello: 'from the tarball' })
 client.close()
 await server.close()
 console.log('pack: the installed package connects, logs in, sends and closes')
+
+const { createElement: h } = await import('react')
+const { renderToString } = await import('react-dom/server')
+const { ConnectionProvider, ConnectionIndicator, useConnectionState } = await import('linklight/react')
+const { createMockSource } = await import('linklight/testing')
+const { existsSync } = await import('node:fs')
+const { fileURLToPath } = await import('node:url')
+const State = () => h('i', null, useConnectionState())
+const html = renderToString(h(ConnectionProvider, { source: createMockSource('OPEN') }, h(ConnectionIndicator), h(State)))
+if (!html.includes('data-state="CLOSED"') || !html.includes('<i>CLOSED</i>')) throw new Error('SSR: ' + html)
+if (!existsSync(fileURLToPath(import.meta.resolve('linklight/styles.css')))) throw new Error('styles.css missing')
+console.log('pack: linklight/react renders on the server, linklight/testing and linklight/styles.css resolve')
 `,
   )
   execFileSync('node', ['smoke.mjs'], { cwd: dir, stdio: 'inherit', timeout: 20_000 })
