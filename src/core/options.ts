@@ -83,6 +83,20 @@ export interface ResolvedOptions {
   readonly clock: Clock
 }
 
+// deepstream's "Connectivity" page: the defaults, kept apart so a bundle that never reads
+// `presets` does not carry the Agora set.
+const deepstream = Object.freeze({
+  reconnectIntervalIncrement: 4000,
+  maxReconnectInterval: 180_000,
+  maxReconnectAttempts: 5,
+  heartbeatInterval: 30_000,
+  heartbeatFailure: 'error',
+  connectTimeout: 10_000,
+  lazyConnect: false,
+  autoLogin: false,
+  queueLimit: 1000,
+} satisfies ClientOptions)
+
 /**
  * Ready-made option sets. Both are plain frozen objects: spread one and override what you need.
  *
@@ -92,19 +106,9 @@ export interface ResolvedOptions {
  * const client = createClient(url, { ...presets.agora, WebSocket })
  * ```
  */
-export const presets = Object.freeze({
+export const presets = /* @__PURE__ */ Object.freeze({
   /** deepstream's "Connectivity" page: the defaults. */
-  deepstream: Object.freeze({
-    reconnectIntervalIncrement: 4000,
-    maxReconnectInterval: 180_000,
-    maxReconnectAttempts: 5,
-    heartbeatInterval: 30_000,
-    heartbeatFailure: 'error',
-    connectTimeout: 10_000,
-    lazyConnect: false,
-    autoLogin: false,
-    queueLimit: 1000,
-  } satisfies ClientOptions),
+  deepstream,
   /** Agora's "Channel Connection" timeline: interrupted at 4 s, lost at 15 s, give up at 20 min. */
   agora: Object.freeze({
     // Retry fast and never count attempts: Agora gives up on time (giveUpAfter), not on attempts.
@@ -202,7 +206,7 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     interruptedAfter: Infinity,
     lostAfter: Infinity,
     giveUpAfter: Infinity,
-    ...presets.deepstream,
+    ...deepstream,
     protocol: linklightProtocol,
     clock: realClock,
     ...defined,

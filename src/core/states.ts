@@ -3,35 +3,41 @@
  * Agora's coarse phases and the reason carried by every change.
  */
 
+// Each vocabulary is one tuple: its type, its frozen object and its codes all come from it.
+const nameMap = <T extends string>(names: readonly T[]) =>
+  Object.freeze(Object.fromEntries(names.map((name) => [name, name]))) as { readonly [K in T]: K }
+
+const STATES = [
+  'CLOSED',
+  'AWAITING_CONNECTION',
+  'CHALLENGING',
+  'AWAITING_AUTHENTICATION',
+  'AUTHENTICATING',
+  'OPEN',
+  'RECONNECTING',
+  'ERROR',
+] as const
+
 /**
- * Connection states, in deepstream's vocabulary (the canonical one in linklight).
+ * Connection states, in deepstream's vocabulary (the canonical one in linklight):
+ * - `CLOSED` — closed deliberately by `close()`; no reconnection. Also the state before the first connect.
+ * - `AWAITING_CONNECTION` — opening the physical connection, waiting for the server's first response.
+ * - `CHALLENGING` — negotiating with the server; may end in a redirect.
+ * - `AWAITING_AUTHENTICATION` — connected and negotiated, waiting for `login()`.
+ * - `AUTHENTICATING` — `login()` sent, waiting for the answer.
+ * - `OPEN` — established; everything is fine.
+ * - `RECONNECTING` — the link was lost; the client retries on its schedule.
+ * - `ERROR` — declared unrecoverable; nothing more happens until `reconnect()` or `login()`.
  *
  * @example
  * ```ts
  * if (client.getConnectionState() === ConnectionState.OPEN) client.send({ hello: 'world' })
  * ```
  */
-export const ConnectionState = Object.freeze({
-  /** Closed deliberately by `close()`; no reconnection. Also the state before the first connect. */
-  CLOSED: 'CLOSED',
-  /** Opening the physical connection and waiting for the server's first response. */
-  AWAITING_CONNECTION: 'AWAITING_CONNECTION',
-  /** Negotiating with the server; may end in a redirect. */
-  CHALLENGING: 'CHALLENGING',
-  /** Connected and negotiated, waiting for `login()`. */
-  AWAITING_AUTHENTICATION: 'AWAITING_AUTHENTICATION',
-  /** `login()` sent, waiting for the answer. */
-  AUTHENTICATING: 'AUTHENTICATING',
-  /** Established; everything is fine. */
-  OPEN: 'OPEN',
-  /** The link was lost; the client retries on its schedule. */
-  RECONNECTING: 'RECONNECTING',
-  /** Declared unrecoverable; nothing more happens until `reconnect()` or `login()`. */
-  ERROR: 'ERROR',
-})
+export const ConnectionState = nameMap(STATES)
 
 /** One of the eight connection states: `'CLOSED' | 'AWAITING_CONNECTION' | … | 'ERROR'`. */
-export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState]
+export type ConnectionState = (typeof STATES)[number]
 
 /** The traffic light: `'good'` (green), `'neutral'` (amber) or `'bad'` (red). */
 export type Tone = 'good' | 'neutral' | 'bad'
@@ -92,60 +98,51 @@ export function phaseOf(state: ConnectionState, context: PhaseContext = {}): Pha
   }
 }
 
+// Agora's reasons first, in the order of their codes below; then linklight's own.
+const REASONS = [
+  'CONNECTING',
+  'JOIN_SUCCESS',
+  'INTERRUPTED',
+  'BANNED_BY_SERVER',
+  'JOIN_FAILED',
+  'LEAVE_CHANNEL',
+  'INVALID_TOKEN',
+  'TOKEN_EXPIRED',
+  'REJECTED_BY_SERVER',
+  'KEEP_ALIVE_TIMEOUT',
+  'REJOIN_SUCCESS',
+  'LOST',
+  'CHALLENGE',
+  'REDIRECT',
+  'AWAITING_LOGIN',
+  'AUTHENTICATING',
+  'MAX_RECONNECT_ATTEMPTS',
+  'NETWORK_OFFLINE',
+  'NETWORK_ONLINE',
+  'SERVER_CLOSED',
+  'PROTOCOL_ERROR',
+  'RETRY_REQUESTED',
+] as const
+
+// Agora's CONNECTION_CHANGED_* codes of the first reasons above; the gaps (6, 7, 11–13) are
+// Agora reasons linklight has no use for.
+const AGORA_CODES = [0, 1, 2, 3, 4, 5, 8, 9, 10, 14, 15, 16]
+
 /**
  * Why the last change happened, with Agora's numeric code where Agora has one (`null` for
- * linklight's own reasons). Exported as a frozen object mapping each reason to its code.
+ * linklight's own reasons). Exported as a frozen object mapping each reason to itself.
  *
  * @example
  * ```ts
  * client.on('connectionStateChanged', (state, reason) => {
- *   if (reason === 'TOKEN_EXPIRED') refreshToken()
+ *   if (reason === ConnectionReason.TOKEN_EXPIRED) refreshToken()
  * })
  * ```
  */
-export const ConnectionReason = Object.freeze({
-  CONNECTING: 'CONNECTING',
-  JOIN_SUCCESS: 'JOIN_SUCCESS',
-  INTERRUPTED: 'INTERRUPTED',
-  BANNED_BY_SERVER: 'BANNED_BY_SERVER',
-  JOIN_FAILED: 'JOIN_FAILED',
-  LEAVE_CHANNEL: 'LEAVE_CHANNEL',
-  INVALID_TOKEN: 'INVALID_TOKEN',
-  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
-  REJECTED_BY_SERVER: 'REJECTED_BY_SERVER',
-  KEEP_ALIVE_TIMEOUT: 'KEEP_ALIVE_TIMEOUT',
-  REJOIN_SUCCESS: 'REJOIN_SUCCESS',
-  LOST: 'LOST',
-  CHALLENGE: 'CHALLENGE',
-  REDIRECT: 'REDIRECT',
-  AWAITING_LOGIN: 'AWAITING_LOGIN',
-  AUTHENTICATING: 'AUTHENTICATING',
-  MAX_RECONNECT_ATTEMPTS: 'MAX_RECONNECT_ATTEMPTS',
-  NETWORK_OFFLINE: 'NETWORK_OFFLINE',
-  NETWORK_ONLINE: 'NETWORK_ONLINE',
-  SERVER_CLOSED: 'SERVER_CLOSED',
-  PROTOCOL_ERROR: 'PROTOCOL_ERROR',
-  RETRY_REQUESTED: 'RETRY_REQUESTED',
-})
+export const ConnectionReason = nameMap(REASONS)
 
 /** One of the reasons in {@link ConnectionReason}. */
-export type ConnectionReason = (typeof ConnectionReason)[keyof typeof ConnectionReason]
-
-// Agora's CONNECTION_CHANGED_* codes; the gaps (6, 7, 11–13) are Agora reasons linklight has no use for.
-const agoraCodes: Partial<Record<ConnectionReason, number>> = {
-  CONNECTING: 0,
-  JOIN_SUCCESS: 1,
-  INTERRUPTED: 2,
-  BANNED_BY_SERVER: 3,
-  JOIN_FAILED: 4,
-  LEAVE_CHANNEL: 5,
-  INVALID_TOKEN: 8,
-  TOKEN_EXPIRED: 9,
-  REJECTED_BY_SERVER: 10,
-  KEEP_ALIVE_TIMEOUT: 14,
-  REJOIN_SUCCESS: 15,
-  LOST: 16,
-}
+export type ConnectionReason = (typeof REASONS)[number]
 
 /**
  * Agora's numeric code for a reason, or `null` for reasons that only linklight has.
@@ -157,5 +154,5 @@ const agoraCodes: Partial<Record<ConnectionReason, number>> = {
  * ```
  */
 export function reasonCode(reason: ConnectionReason): number | null {
-  return agoraCodes[reason] ?? null
+  return AGORA_CODES[REASONS.indexOf(reason)] ?? null
 }
