@@ -1,25 +1,24 @@
 /**
  * `createClient`: the interpreter of the pure machine in machine.ts. It owns every piece of I/O —
- * one socket, the machine's timers, the heartbeat watchdog, the network listeners — and after
- * each transition brings each of them in line with the new machine, so `close()` (which wants
- * no socket, no timer and no listener) leaves nothing running by construction.
+ * one socket, one timer, the network listeners — and after each transition brings each of them
+ * in line with the new machine, so `close()` (which wants no socket, no deadline and no
+ * listener) leaves nothing running by construction.
  */
 import { createEmitter } from './emitter.js'
 import { checkLink, startWatch, type Watch } from './heartbeat.js'
 import {
+  deadlineOf,
   initialMachine,
   isRetrying,
-  timersOf,
   transition,
   type Machine,
   type MachineEvent,
-  type TimerName,
 } from './machine.js'
 import { watchNetwork } from './network.js'
 import { resolveOptions, resolveUrl, type ClientOptions, type WebSocketLike } from './options.js'
 import { createOutbox, type OutgoingMessage, type WriteResult } from './outbox.js'
 import { peerFrom, peerLeft, replacePeers, type Peer } from './peers.js'
-import { PROTOCOL_VERSION, type AuthRejection, type ServerFrame } from './protocol.js'
+import { PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from './protocol.js'
 import { phaseOf, toneOf, type ConnectionReason, type ConnectionState } from './states.js'
 import type {
   ConnectionError,
@@ -41,44 +40,36 @@ type Input = MachineEvent extends infer E
     : never
   : never
 
-const TIMERS: readonly TimerName[] = ['retry', 'connect', 'lost', 'giveUp']
-// setTimeout fires at once for delays above 2^31-1 ms; longer waits are re-armed.
+// setTimeout fires at once for delays above 2^31-1 ms; a longer wait wakes early and re-arms.
 const MAX_DELAY = 2 ** 31 - 1
-const rejections: Record<AuthRejection, ConnectionReason> = {
+// The server's words for a refused login, where linklight's reason is spelled differently.
+const rejections: Record<string, ConnectionReason> = {
   INVALID_TOKEN: 'INVALID_TOKEN',
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   BANNED: 'BANNED_BY_SERVER',
-  REJECTED: 'REJECTED_BY_SERVER',
 }
 const noop = () => {}
 const report = (error: unknown) =>
-  typeof reportError === 'function'
-    ? reportError(error)
-    : console.error('linklight: an event handler threw', error)
+  typeof reportError == 'function' ? reportError(error) : console.error('linklight:', error)
 const newSession = () => Math.random().toString(36).slice(2) + Date.now().toString(36)
 // A UTF-8 character takes at most 3 bytes per UTF-16 unit: only long texts need counting.
 const fits = (text: string, bytes: number) =>
   text.length * 3 <= bytes || new TextEncoder().encode(text).byteLength <= bytes
 
-function snapshotOf(m: Machine, queued: number): ConnectionSnapshot {
-  return {
-    state: m.state,
-    previousState: m.previousState,
-    reason: m.reason,
-    phase: phaseOf(m.state, { reconnecting: m.reconnecting }),
-    tone: toneOf(m.state),
-    since: m.since,
-    attempt: m.attempt,
-    nextRetryAt: m.nextRetryAt,
-    retrying: isRetrying(m),
-    lost: m.lost,
-    queued,
-    error: m.error,
-  }
-}
-
-const sameSnapshot = (a: ConnectionSnapshot, b: ConnectionSnapshot) =>
-  (Object.keys(a) as (keyof ConnectionSnapshot)[]).every((key) => a[key] === b[key])
+const snapshotOf = (m: Machine, queued: number): ConnectionSnapshot => ({
+  state: m.state,
+  previousState: m.previousState,
+  reason: m.reason,
+  phase: phaseOf(m.state, m),
+  tone: toneOf(m.state),
+  since: m.since,
+  attempt: m.attempt,
+  nextRetryAt: m.nextRetryAt,
+  retrying: isRetrying(m),
+  lost: m.lost,
+  queued,
+  error: m.error,
+})
 
 /**
  * Creates a connection to a linklight server (or, with `protocol: plainProtocol()`, any
@@ -97,23 +88,30 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   const baseUrl = resolveUrl(url)
   const o = resolveOptions(options)
   const { clock, protocol } = o
-  const events = createEmitter<ConnectionEvents>(report)
-  const listeners = new Set<(snapshot: ConnectionSnapshot) => void>()
+  const events = createEmitter<
+    ConnectionEvents & { snapshot: (snapshot: ConnectionSnapshot) => void }
+  >(report)
   const outbox = createOutbox(o.queueLimit)
-  const timers = new Map<TimerName, { at: number; handle: unknown }>()
   const peers = new Map<string, Peer>()
 
   let m: Machine = { ...initialMachine, since: clock.now() }
   let snapshot = Object.freeze(snapshotOf(m, 0))
-  let socket: { id: number; ws: WebSocketLike; url: string; opened: boolean } | null = null
+  let ws: WebSocketLike | null = null
+  let wsId = 0
+  let wsUrl = baseUrl
   let credentials: unknown
   let presence: unknown
   let session = newSession()
-  let serverMaxPayload = Infinity
-  let lastDataAt = -Infinity
-  let watch: { state: Watch; due: number; handle: unknown } | null = null
+  let maxPayload = Infinity
+  let lastDataAt = 0
+  // The heartbeat watchdog while OPEN (heartbeat.ts), and when it wants to look again.
+  let watch: Watch | null = null
+  let watchAt = Infinity
+  // The one timer: it wakes the client at the machine's next deadline or the watchdog's.
+  let timer: unknown
+  let timerAt = Infinity
   let unwatchNetwork: (() => void) | null = null
-  let logins: { resolve: () => void; reject: (error: Error) => void }[] = []
+  let logins: [resolve: () => void, reject: (error: Error) => void][] = []
   const inbox: Input[] = []
   let busy = false
 
@@ -124,7 +122,7 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
     if (busy) return
     busy = true
     try {
-      for (let next = inbox.shift(); next; next = inbox.shift()) step(next)
+      for (let next; (next = inbox.shift());) step(next)
     } finally {
       busy = false
     }
@@ -133,143 +131,125 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   function step(input: Input) {
     const prev = m
     m = transition(m, { ...input, now: clock.now() } as MachineEvent, o)
-    if (m === prev) return
+    if (m == prev) return
+    const changed = m.state != prev.state
     syncSocket()
-    if (m.state !== prev.state) enter(prev)
-    syncTimers()
+    if (changed) enter(prev.state)
     syncNetwork()
+    arm()
     publish()
-    if (m.state !== prev.state)
-      events.emit('connectionStateChanged', m.state, m.reason as ConnectionReason)
+    if (changed) events.emit('connectionStateChanged', m.state, m.reason!)
     if (m.lost && !prev.lost) events.emit('lost')
-    if (m.state === 'OPEN' && prev.state !== 'OPEN' && m.reason === 'REJOIN_SUCCESS')
-      events.emit('restored')
+    if (changed && m.reason == 'REJOIN_SUCCESS') events.emit('restored')
   }
 
   // ── the socket ────────────────────────────────────────────────────────────────
   function syncSocket() {
-    if (socket && socket.id !== m.socket) {
-      const { ws } = socket
-      socket = null
+    if (wsId == m.socket) return
+    if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = null
       // `ws` emits 'error' when closed while connecting; with no listener that would throw.
       ws.onerror = noop
       try {
-        ws.close(
-          m.state === 'CLOSED' ? 1000 : 4000,
-          m.state === 'CLOSED' ? 'closed by client' : 'reconnecting',
-        )
+        if (m.state == 'CLOSED') ws.close(1000, 'closed by client')
+        else ws.close(4000, 'reconnecting')
       } catch {
         // already closing
       }
+      ws = null
     }
-    if (!socket && m.socket) openSocket(m.socket, m.url ?? baseUrl)
+    wsId = m.socket
+    if (wsId) openSocket(wsId, m.url ?? baseUrl)
   }
 
   function openSocket(id: number, target: string) {
-    let ws: WebSocketLike
-    try {
-      ws = new o.WebSocket(target)
-    } catch (error) {
+    let opened = false
+    const failed = (message: string) =>
       dispatch({
         type: 'failed',
         socket: id,
         reason: 'SERVER_CLOSED',
-        message: `Could not open ${target}: ${String(error)}`,
+        message,
+        silentSince: lastDataAt,
       })
-      return
+    wsUrl = target
+    maxPayload = Infinity
+    try {
+      ws = new o.WebSocket(target)
+    } catch (error) {
+      return failed(`Could not open ${target}: ${String(error)}`)
     }
-    const current = { id, ws, url: target, opened: false }
-    socket = current
-    serverMaxPayload = Infinity
     ws.onopen = () => {
-      current.opened = true
+      opened = true
       dispatch({ type: 'opened', socket: id })
     }
     ws.onmessage = (event) => receive(id, event.data)
     ws.onerror = noop // the close event that follows says what happened
     ws.onclose = (event) =>
-      dispatch({
-        type: 'failed',
-        socket: id,
-        reason: 'SERVER_CLOSED',
-        message: current.opened
-          ? `The connection to ${target} closed (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`
-          : `Could not connect to ${target} (code ${event.code})`,
-        silentSince: lastDataAt,
-      })
+      failed(
+        `${opened ? 'The connection to' : 'Could not connect to'} ${target} (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`,
+      )
   }
 
-  function write(text: string) {
+  function write(frame: ClientFrame | string) {
     try {
-      socket?.ws.send(text)
+      ws?.send(typeof frame == 'string' ? frame : protocol.encode(frame))
     } catch {
       // The socket is going away; its close event follows and unacknowledged messages are resent.
     }
   }
 
   const writeMessage = (message: OutgoingMessage): WriteResult => {
-    if (!fits(message.frame, serverMaxPayload)) {
-      const error = new RangeError(
-        `send: the message is larger than the server accepts (${serverMaxPayload} bytes); it was not sent`,
-      )
-      events.emit('error', { code: 'MESSAGE_TOO_LARGE', message: error.message })
-      return error
+    if (fits(message.frame, maxPayload)) {
+      write(message.frame)
+      return true
     }
-    write(message.frame)
-    return true
+    const error = new RangeError(
+      `send: the message is larger than the server accepts (${maxPayload} bytes); it was not sent`,
+    )
+    problem('MESSAGE_TOO_LARGE', error.message)
+    return error
   }
 
-  function fail(code: string, message: string) {
-    events.emit('error', { code, message })
-  }
+  const problem = (code: string, message: string) => events.emit('error', { code, message })
 
   function receive(id: number, raw: unknown) {
-    if (socket?.id !== id) return
     lastDataAt = clock.now()
-    if (typeof raw !== 'string') {
-      if (protocol.handshake)
-        fail('PROTOCOL_ERROR', 'Ignored a binary frame: the linklight protocol is text only')
-      else events.emit('message', raw, null)
-      return
-    }
+    if (typeof raw != 'string')
+      return protocol.handshake
+        ? problem('PROTOCOL_ERROR', 'Ignored a binary frame: the protocol is text only')
+        : events.emit('message', raw, null)
     if (protocol.isPong(raw)) return
     let frame: ServerFrame
     try {
       frame = protocol.decode(raw)
     } catch (error) {
-      fail(
+      return problem(
         'PROTOCOL_ERROR',
         `Ignored a malformed frame from the server: ${(error as Error).message}`,
       )
-      return
     }
-    handleFrame(id, frame)
-  }
-
-  function handleFrame(id: number, frame: ServerFrame) {
+    const socket = id
     switch (frame.t) {
       case 'challenge':
-        return dispatch({ type: 'challenge', socket: id })
-      case 'welcome':
-        welcome(frame.peers, frame.lastSeq)
-        return dispatch({ type: 'welcome', socket: id })
       case 'accept':
-        serverMaxPayload = frame.maxPayload ?? Infinity
-        return dispatch({ type: 'accept', socket: id })
+        maxPayload = (frame.t == 'accept' && frame.maxPayload) || Infinity
+        return dispatch({ type: frame.t, socket })
       case 'redirect':
-        return dispatch({ type: 'redirect', socket: id, url: frame.url })
+        return dispatch({ type: 'redirect', socket, url: frame.url })
+      case 'welcome':
+        outbox.ack(frame.lastSeq)
+        welcome(frame.peers)
+        return dispatch({ type: 'welcome', socket })
       case 'rejected':
         return dispatch({
           type: 'rejected',
-          socket: id,
+          socket,
           reason: Object.hasOwn(rejections, frame.reason)
-            ? rejections[frame.reason]
+            ? rejections[frame.reason]!
             : 'REJECTED_BY_SERVER',
           message: frame.message ?? `The server refused the login (${frame.reason})`,
         })
-      case 'pong':
-        return
       case 'ack':
         return outbox.ack(frame.seq)
       case 'msg':
@@ -283,20 +263,18 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
       }
       case 'left': {
         const peer = peers.get(frame.id)
-        if (!peer) return
-        peers.delete(frame.id)
-        return events.emit('peerLeft', peerLeft(peer, frame.reason, frame.at))
+        if (peer && peers.delete(frame.id))
+          events.emit('peerLeft', peerLeft(peer, frame.reason, frame.at))
+        return
       }
       case 'error':
-        fail(frame.code, `The server reported an error: ${frame.message}`)
+        problem(frame.code, `The server reported an error: ${frame.message}`)
         if (frame.fatal)
-          dispatch({ type: 'fatal', socket: id, reason: 'PROTOCOL_ERROR', message: frame.message })
-        return
+          dispatch({ type: 'fatal', socket, reason: 'PROTOCOL_ERROR', message: frame.message })
     }
   }
 
-  function welcome(list: Parameters<typeof replacePeers>[1], lastSeq: number) {
-    outbox.ack(lastSeq)
+  function welcome(list: Parameters<typeof replacePeers>[1]) {
     const diff = replacePeers(peers, list, Date.now())
     peers.clear()
     for (const [id, peer] of diff.peers) peers.set(id, peer)
@@ -306,39 +284,28 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   }
 
   // ── entering a state ──────────────────────────────────────────────────────────
-  function enter(prev: Machine) {
-    if (prev.state === 'OPEN') {
-      stopWatch()
+  function enter(prev: ConnectionState) {
+    if (prev == 'OPEN') {
+      watch = null
+      watchAt = Infinity
       outbox.requeue()
     }
     switch (m.state) {
       case 'CHALLENGING':
-        return write(
-          protocol.encode({
-            t: 'hello',
-            v: PROTOCOL_VERSION,
-            url: socket?.url ?? baseUrl,
-            session,
-          }),
-        )
+        return write({ t: 'hello', v: PROTOCOL_VERSION, url: wsUrl, session })
       case 'AUTHENTICATING':
-        return write(
-          protocol.encode(
-            presence === undefined
-              ? { t: 'auth', credentials }
-              : { t: 'auth', credentials, presence },
-          ),
-        )
+        // JSON leaves out what is undefined: no presence set, no presence sent.
+        return write({ t: 'auth', credentials, presence })
       case 'OPEN':
-        startWatch_()
+        lastDataAt = clock.now()
+        watch = startWatch(lastDataAt, o)
+        watchAt = Math.min(watch.nextPingAt, lastDataAt + o.interruptedAfter)
         outbox.flush(writeMessage, protocol.handshake)
-        return settleLogins(null)
+        return settleLogins()
       case 'ERROR':
-        return settleLogins(new Error(`login: ${m.error?.message ?? 'the connection failed'}`))
+        return settleLogins(new Error(`login: ${m.error?.message}`))
       case 'CLOSED': {
-        const closed = new Error(
-          'linklight: close() was called before this was done; call connect() or login() again',
-        )
+        const closed = new Error('close() was called before this was done; call login() again')
         settleLogins(closed)
         outbox.rejectAll(closed)
         session = newSession()
@@ -350,60 +317,45 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
     }
   }
 
-  function settleLogins(error: Error | null) {
+  function settleLogins(error?: Error) {
     const waiting = logins
     logins = []
-    for (const login of waiting) {
-      if (error) login.reject(error)
-      else login.resolve()
+    for (const [resolve, reject] of waiting) {
+      if (error) reject(error)
+      else resolve()
     }
   }
 
-  // ── timers, heartbeat, network: brought in line with the machine ─────────────
-  function syncTimers() {
-    const wanted = timersOf(m, o)
-    for (const name of TIMERS) {
-      const at = wanted[name]
-      const current = timers.get(name)
-      if (current?.at === at) continue
-      if (current) clock.clearTimeout(current.handle)
-      timers.delete(name)
-      if (at !== undefined) arm(name, at)
+  // ── the timer, the watchdog, the network: brought in line with the machine ───
+  function arm() {
+    const at = Math.min(deadlineOf(m, o), watchAt)
+    if (at == timerAt) return
+    clock.clearTimeout(timer)
+    timerAt = at
+    timer =
+      at < Infinity
+        ? clock.setTimeout(wake, Math.min(MAX_DELAY, Math.max(0, at - clock.now())))
+        : undefined
+  }
+
+  function wake() {
+    timerAt = Infinity
+    const now = clock.now()
+    if (watch && now >= watchAt) checkWatch(watch, now)
+    // Each tick handles one deadline; several may be due at once.
+    for (let before; before != m;) {
+      before = m
+      dispatch({ type: 'tick' })
     }
+    arm()
   }
 
-  function arm(name: TimerName, at: number) {
-    const handle = clock.setTimeout(
-      () => {
-        timers.delete(name)
-        if (clock.now() < at) arm(name, at)
-        else dispatch({ type: 'timer', name })
-      },
-      Math.min(MAX_DELAY, Math.max(0, at - clock.now())),
-    )
-    timers.set(name, { at, handle })
-  }
-
-  function startWatch_() {
-    lastDataAt = clock.now()
-    armWatch(startWatch(lastDataAt, o))
-  }
-
-  function armWatch(state: Watch) {
-    const due = Math.min(
-      state.nextPingAt,
-      state.lastDataAt + 2 * o.heartbeatInterval,
-      state.lastDataAt + o.interruptedAfter,
-    )
-    watch = { state, due, handle: clock.setTimeout(onWatch, Math.max(0, due - clock.now())) }
-  }
-
-  function onWatch() {
-    if (!watch) return
-    const result = checkLink({ ...watch.state, lastDataAt }, clock.now(), watch.due, o)
-    watch = null
+  function checkWatch(current: Watch, now: number) {
+    const result = checkLink({ ...current, lastDataAt }, now, watchAt, o)
+    watch = result.watch
+    watchAt = result.wakeAt
     if (result.ping) write(protocol.ping())
-    if (result.failure === 'INTERRUPTED')
+    if (result.failure == 'INTERRUPTED')
       dispatch({
         type: 'failed',
         socket: m.socket,
@@ -412,22 +364,10 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
         silentSince: lastDataAt,
       })
     else if (result.failure) dispatch({ type: 'heartbeatFailed', silentSince: lastDataAt })
-    else {
-      watch = {
-        state: result.watch,
-        due: result.wakeAt,
-        handle: clock.setTimeout(onWatch, Math.max(0, result.wakeAt - clock.now())),
-      }
-    }
-  }
-
-  function stopWatch() {
-    if (watch) clock.clearTimeout(watch.handle)
-    watch = null
   }
 
   function syncNetwork() {
-    const wanted = m.state !== 'CLOSED' && m.state !== 'ERROR'
+    const wanted = m.state != 'CLOSED' && m.state != 'ERROR'
     if (wanted && !unwatchNetwork) unwatchNetwork = watchNetwork(onNetwork)
     if (!wanted && unwatchNetwork) {
       unwatchNetwork()
@@ -436,11 +376,10 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   }
 
   function onNetwork(online: boolean) {
-    if (online) {
-      // Never trust the event alone: probe an open link, or try now and let the server answer.
-      if (m.state === 'OPEN') write(protocol.ping())
-      else dispatch({ type: 'online' })
-    } else if (m.socket !== 0) {
+    // Never trust the event alone: probe an open link, or try now and let the server answer.
+    if (online && m.state == 'OPEN') write(protocol.ping())
+    else if (online) dispatch({ type: 'online' })
+    else if (m.socket)
       dispatch({
         type: 'failed',
         socket: m.socket,
@@ -448,70 +387,55 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
         message: 'The device went offline',
         silentSince: lastDataAt,
       })
-    }
   }
 
   function publish() {
     const next = snapshotOf(m, outbox.pending)
-    if (sameSnapshot(next, snapshot)) return
-    snapshot = Object.freeze(next)
-    for (const listener of [...listeners]) {
-      try {
-        listener(snapshot)
-      } catch (error) {
-        report(error)
-      }
-    }
+    if ((Object.keys(next) as (keyof ConnectionSnapshot)[]).some((k) => next[k] !== snapshot[k]))
+      events.emit('snapshot', (snapshot = Object.freeze(next)))
   }
 
   const client: LinklightClient = {
     getConnectionState: () => m.state,
     getSnapshot: () => snapshot,
     getPeers: () => new Map(peers),
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => void listeners.delete(listener)
-    },
-    on: (event, handler) => events.on(event, handler),
+    subscribe: (listener) => events.on('snapshot', listener),
+    on: events.on,
     connect: () => dispatch({ type: 'connect' }),
     reconnect: () => dispatch({ type: 'reconnect' }),
     login(...args: [credentials?: unknown]) {
-      if (m.state === 'OPEN') {
-        const same = args.length === 0 || JSON.stringify(args[0]) === JSON.stringify(credentials)
-        return same
-          ? Promise.resolve()
-          : Promise.reject(
-              new Error(
-                'login: already logged in; call close() and then login() to change credentials',
-              ),
+      if (m.state == 'OPEN')
+        return args.length && JSON.stringify(args[0]) !== JSON.stringify(credentials)
+          ? Promise.reject(
+              new Error('login: already logged in; close() first to change credentials'),
             )
-      }
+          : Promise.resolve()
       if (args.length) credentials = args[0]
-      const done = new Promise<void>((resolve, reject) => logins.push({ resolve, reject }))
+      const done = new Promise<void>((resolve, reject) => logins.push([resolve, reject]))
       done.catch(noop) // awaiting it is optional
       dispatch({ type: 'login' })
       return done
     },
     send(data) {
-      if (data === undefined)
-        throw new TypeError('send: data must not be undefined (send null for "nothing")')
+      if (data === undefined) throw new TypeError('send: data must not be undefined (send null)')
+      const open = m.state == 'OPEN'
       const promise = outbox.add((seq) => {
         try {
           return protocol.encode({ t: 'msg', seq, data })
         } catch (error) {
           throw new TypeError(`send: data cannot be encoded as JSON (${(error as Error).message})`)
         }
-      }, m.state !== 'OPEN')
-      if (m.state === 'OPEN') outbox.flush(writeMessage, protocol.handshake)
+      }, !open)
+      if (open) outbox.flush(writeMessage, protocol.handshake)
       else publish()
       return promise
     },
     setPresence(data) {
       presence = data
-      if (m.state === 'OPEN' && protocol.handshake) write(protocol.encode({ t: 'presence', data }))
+      if (m.state == 'OPEN' && protocol.handshake) write({ t: 'presence', data })
     },
     close() {
-      if (m.state === 'OPEN' && protocol.handshake) write(protocol.encode({ t: 'bye' }))
+      if (m.state == 'OPEN' && protocol.handshake) write({ t: 'bye' })
       dispatch({ type: 'close' })
     },
   }

@@ -1,8 +1,9 @@
 /**
  * The connection state machine as a pure function: `transition(machine, event, options)`
  * returns the next machine and touches nothing else. The client interprets the result: it keeps
- * one socket per `socket` id, runs the timers `timersOf` asks for, and runs each state's entry
- * actions (send `hello` on CHALLENGING, `auth` on AUTHENTICATING, flush the queue on OPEN).
+ * one socket per `socket` id, wakes the machine with a `tick` at `deadlineOf(machine)`, and runs
+ * each state's entry actions (send `hello` on CHALLENGING, `auth` on AUTHENTICATING, flush the
+ * queue on OPEN).
  */
 import type { ResolvedOptions } from './options.js'
 import { nextRetryDelay } from './schedule.js'
@@ -35,11 +36,9 @@ export interface Machine {
   readonly redirects: number
   /** The current attempt (or AUTHENTICATING) fails if not through by then. */
   readonly connectDeadline: number | null
-  /** When the server was last heard before the current outage: `lost` and `giveUp` count from it. */
+  /** When the server was last heard before the current outage (`lost`, `giveUp` count from it). */
   readonly outageSince: number | null
 }
-
-export type TimerName = 'retry' | 'connect' | 'lost' | 'giveUp'
 
 type Of<T extends string, P = unknown> = { readonly type: T; readonly now: number } & P
 type OnSocket = { readonly socket: number }
@@ -57,7 +56,8 @@ export type MachineEvent =
   | Of<'reconnect'>
   | Of<'close'>
   | Of<'online'>
-  | Of<'timer', { readonly name: TimerName }>
+  /** Time passed: whatever deadline is due now happens (one per tick). */
+  | Of<'tick'>
   | Of<'heartbeatFailed', { readonly silentSince: number }>
   | Of<'opened', OnSocket>
   | Of<'challenge', OnSocket>
@@ -96,16 +96,19 @@ export const initialMachine: Machine = {
   outageSince: null,
 }
 
-const SETTLED: readonly ConnectionState[] = ['OPEN', 'CLOSED', 'ERROR']
+/** OPEN, CLOSED and ERROR: nothing is being attempted, no outage is being timed. */
+const settled = (m: Machine) => m.state == 'OPEN' || m.state == 'CLOSED' || m.state == 'ERROR'
+/** RECONNECTING with no socket: waiting for the next attempt. */
+const waiting = (m: Machine) => m.state == 'RECONNECTING' && !m.socket
 
 function to(
   m: Machine,
   state: ConnectionState,
   reason: ConnectionReason,
   now: number,
-  patch: Partial<Machine> = {},
+  patch?: Partial<Machine>,
 ): Machine {
-  const changed = state !== m.state
+  const changed = state != m.state
   return {
     ...m,
     ...patch,
@@ -126,7 +129,13 @@ const newSocket = (m: Machine, now: number, o: ResolvedOptions): Partial<Machine
   connectDeadline: now + o.connectTimeout,
 })
 
-const noSocket: Partial<Machine> = { socket: 0, url: null, connectDeadline: null }
+/** Nothing open, nothing pending: the fields ERROR and CLOSED share. */
+const stopped: Partial<Machine> = {
+  socket: 0,
+  url: null,
+  connectDeadline: null,
+  nextRetryAt: null,
+}
 
 /** From CLOSED or ERROR: a first connection, as if the client were new. */
 const start = (m: Machine, now: number, o: ResolvedOptions, hasCredentials: boolean): Machine =>
@@ -141,19 +150,14 @@ const start = (m: Machine, now: number, o: ResolvedOptions, hasCredentials: bool
   })
 
 /** Next reconnection attempt, now. */
-const attemptNow = (
-  m: Machine,
-  now: number,
-  o: ResolvedOptions,
-  reason: ConnectionReason,
-): Machine =>
+const attemptNow = (m: Machine, now: number, o: ResolvedOptions, reason: ConnectionReason) =>
   to(m, 'RECONNECTING', reason, now, { ...newSocket(m, now, o), attempt: m.attempt + 1 })
 
-const fail = (m: Machine, now: number, reason: ConnectionReason, message: string): Machine =>
-  to(m, 'ERROR', reason, now, { ...noSocket, nextRetryAt: null, error: { code: reason, message } })
+const fail = (m: Machine, now: number, reason: ConnectionReason, message: string) =>
+  to(m, 'ERROR', reason, now, { ...stopped, error: { code: reason, message } })
 
 /** The handshake is through: OPEN, with the outage (if any) over. */
-const open = (m: Machine, now: number): Machine =>
+const open = (m: Machine, now: number) =>
   to(m, 'OPEN', m.reconnecting ? 'REJOIN_SUCCESS' : 'JOIN_SUCCESS', now, {
     attempt: 0,
     nextRetryAt: null,
@@ -165,40 +169,42 @@ const open = (m: Machine, now: number): Machine =>
     outageSince: null,
   })
 
-/** Logged in or told to log in by itself: authenticate now, otherwise wait for `login()`. */
-const afterNegotiation = (m: Machine, now: number, o: ResolvedOptions): Machine => {
-  if (m.hasCredentials || o.autoLogin) {
-    return o.protocol.handshake ? to(m, 'AUTHENTICATING', 'AUTHENTICATING', now) : open(m, now)
-  }
-  return to(m, 'AWAITING_AUTHENTICATION', 'AWAITING_LOGIN', now, { connectDeadline: null })
-}
+/** Credentials are known: authenticate (OPEN at once without a handshake), with a deadline. */
+const authenticate = (m: Machine, now: number, o: ResolvedOptions) =>
+  o.protocol.handshake
+    ? to(m, 'AUTHENTICATING', 'AUTHENTICATING', now, {
+        connectDeadline: m.connectDeadline ?? now + o.connectTimeout,
+      })
+    : open(m, now)
+
+/** Negotiated: log in when credentials are known (or `autoLogin`), else wait for `login()`. */
+const negotiated = (m: Machine, now: number, o: ResolvedOptions) =>
+  m.hasCredentials || o.autoLogin
+    ? authenticate(m, now, o)
+    : to(m, 'AWAITING_AUTHENTICATION', 'AWAITING_LOGIN', now, { connectDeadline: null })
 
 /**
  * The link or an attempt failed (§3.2): an open link, or a first connection, starts reconnecting
  * with attempt 1 at once; a failed attempt waits its turn, or gives up after the last one.
  */
-const linkFailed = (
+function linkFailed(
   m: Machine,
   now: number,
   o: ResolvedOptions,
   reason: ConnectionReason,
   message: string,
-  silentSince?: number,
-): Machine => {
-  if (SETTLED.includes(m.state) && m.state !== 'OPEN') return m
+  silentSince = now,
+): Machine {
+  if (m.state == 'CLOSED' || m.state == 'ERROR') return m
   const error = { code: reason, message }
-  if (m.state === 'OPEN' || m.attempt === 0) {
-    // An open link has been out since the server was last heard; a first connection since now.
-    const outageSince =
-      m.outageSince ??
-      (m.state === 'OPEN' && silentSince !== undefined ? Math.min(silentSince, now) : now)
+  if (m.state == 'OPEN' || !m.attempt)
     return to(m, 'RECONNECTING', reason, now, {
       ...newSocket(m, now, o),
       attempt: 1,
       error,
-      outageSince,
+      // An open link has been out since the server was last heard; a first connection since now.
+      outageSince: m.outageSince ?? (m.state == 'OPEN' ? Math.min(silentSince, now) : now),
     })
-  }
   if (m.attempt >= o.maxReconnectAttempts)
     return fail(
       m,
@@ -207,130 +213,124 @@ const linkFailed = (
       `Gave up after ${m.attempt} failed reconnection attempts (last: ${message})`,
     )
   return to(m, 'RECONNECTING', reason, now, {
-    ...noSocket,
+    ...stopped,
     error,
     nextRetryAt: now + nextRetryDelay(m.attempt, o),
   })
 }
 
+export type TimerName = 'retry' | 'connect' | 'lost' | 'giveUp'
+
+/** The deadlines a machine waits for, by name, as absolute times on the client's clock. */
+export function timersOf(m: Machine, o: ResolvedOptions): Partial<Record<TimerName, number>> {
+  const timers: Partial<Record<TimerName, number>> = {}
+  if (waiting(m) && m.nextRetryAt !== null) timers.retry = m.nextRetryAt
+  if (m.connectDeadline !== null) timers.connect = m.connectDeadline
+  if (m.outageSince !== null && !settled(m)) {
+    if (!m.lost && o.lostAfter < Infinity) timers.lost = m.outageSince + o.lostAfter
+    if (o.giveUpAfter < Infinity) timers.giveUp = m.outageSince + o.giveUpAfter
+  }
+  return timers
+}
+
+/** When the machine next wants a `tick`; `Infinity` when it waits for nothing. */
+export const deadlineOf = (m: Machine, o: ResolvedOptions) =>
+  Math.min(...Object.values(timersOf(m, o)))
+
+// Every transition, by event: the state and reason it leads to, and the guard that allows it.
 const transitions: { [T in MachineEvent['type']]: Handler<T> } = {
   connect: (m, e, o) =>
-    m.state === 'CLOSED' || m.state === 'ERROR' ? start(m, e.now, o, m.hasCredentials) : m,
+    m.state == 'CLOSED' || m.state == 'ERROR' ? start(m, e.now, o, m.hasCredentials) : m,
   login: (m, e, o) =>
-    m.state === 'CLOSED' || m.state === 'ERROR'
+    m.state == 'CLOSED' || m.state == 'ERROR'
       ? start(m, e.now, o, true)
-      : m.state === 'AWAITING_AUTHENTICATION'
-        ? o.protocol.handshake
-          ? to(m, 'AUTHENTICATING', 'AUTHENTICATING', e.now, {
-              hasCredentials: true,
-              connectDeadline: e.now + o.connectTimeout,
-            })
-          : open({ ...m, hasCredentials: true }, e.now)
+      : m.state == 'AWAITING_AUTHENTICATION'
+        ? authenticate({ ...m, hasCredentials: true }, e.now, o)
         : { ...m, hasCredentials: true },
   reconnect: (m, e, o) =>
-    m.state === 'CLOSED'
+    m.state == 'CLOSED'
       ? start(m, e.now, o, m.hasCredentials)
-      : m.state === 'ERROR'
+      : m.state == 'ERROR'
         ? attemptNow(
             { ...m, attempt: 0, lost: false, outageSince: e.now },
             e.now,
             o,
             'RETRY_REQUESTED',
           )
-        : m.state === 'OPEN'
+        : m.state == 'OPEN'
           ? linkFailed(m, e.now, o, 'RETRY_REQUESTED', 'Reconnection requested')
-          : m.state === 'RECONNECTING' && m.socket === 0
+          : waiting(m)
             ? attemptNow(m, e.now, o, 'RETRY_REQUESTED')
             : m,
   close: (m, e) =>
-    m.state === 'CLOSED'
+    m.state == 'CLOSED'
       ? m
       : to(m, 'CLOSED', 'LEAVE_CHANNEL', e.now, {
-          ...noSocket,
+          ...stopped,
           attempt: 0,
-          nextRetryAt: null,
           lost: false,
           error: null,
           reconnecting: false,
           hasCredentials: false,
           outageSince: null,
         }),
-  online: (m, e, o) =>
-    m.state === 'RECONNECTING' && m.socket === 0 ? attemptNow(m, e.now, o, 'NETWORK_ONLINE') : m,
+  online: (m, e, o) => (waiting(m) ? attemptNow(m, e.now, o, 'NETWORK_ONLINE') : m),
   opened: (m, e, o) =>
     !o.protocol.handshake
-      ? afterNegotiation(m, e.now, o)
-      : m.state === 'RECONNECTING'
+      ? negotiated(m, e.now, o)
+      : m.state == 'RECONNECTING'
         ? to(m, 'AWAITING_CONNECTION', 'CONNECTING', e.now)
         : m,
   challenge: (m, e) =>
-    m.state === 'AWAITING_CONNECTION' ? to(m, 'CHALLENGING', 'CHALLENGE', e.now) : m,
-  accept: (m, e, o) => (m.state === 'CHALLENGING' ? afterNegotiation(m, e.now, o) : m),
+    m.state == 'AWAITING_CONNECTION' ? to(m, 'CHALLENGING', 'CHALLENGE', e.now) : m,
+  accept: (m, e, o) => (m.state == 'CHALLENGING' ? negotiated(m, e.now, o) : m),
   redirect: (m, e, o) =>
-    m.state !== 'CHALLENGING'
+    m.state != 'CHALLENGING'
       ? m
-      : m.redirects >= MAX_REDIRECTS
-        ? linkFailed(
-            m,
-            e.now,
-            o,
-            'PROTOCOL_ERROR',
-            `More than ${MAX_REDIRECTS} redirects in one attempt`,
-          )
-        : to(m, 'AWAITING_CONNECTION', 'REDIRECT', e.now, {
+      : m.redirects < MAX_REDIRECTS
+        ? to(m, 'AWAITING_CONNECTION', 'REDIRECT', e.now, {
             socket: m.sockets + 1,
             sockets: m.sockets + 1,
             url: e.url,
             redirects: m.redirects + 1,
-          }),
-  welcome: (m, e) => (m.state === 'AUTHENTICATING' ? open(m, e.now) : m),
-  rejected: (m, e) => (m.state === 'AUTHENTICATING' ? fail(m, e.now, e.reason, e.message) : m),
+          })
+        : linkFailed(m, e.now, o, 'PROTOCOL_ERROR', `More than ${MAX_REDIRECTS} redirects`),
+  welcome: (m, e) => (m.state == 'AUTHENTICATING' ? open(m, e.now) : m),
+  rejected: (m, e) => (m.state == 'AUTHENTICATING' ? fail(m, e.now, e.reason, e.message) : m),
   fatal: (m, e) => fail(m, e.now, e.reason, e.message),
   failed: (m, e, o) => linkFailed(m, e.now, o, e.reason, e.message, e.silentSince),
   heartbeatFailed: (m, e, o) => {
-    if (m.state !== 'OPEN') return m
+    if (m.state != 'OPEN') return m
     const message = `No answer from the server for two heartbeat intervals (${o.heartbeatInterval} ms each)`
-    return o.heartbeatFailure === 'error'
+    return o.heartbeatFailure == 'error'
       ? fail(m, e.now, 'KEEP_ALIVE_TIMEOUT', message)
       : linkFailed(m, e.now, o, 'KEEP_ALIVE_TIMEOUT', message, e.silentSince)
   },
-  timer: (m, e, o) => {
-    switch (e.name) {
-      case 'retry':
-        return m.state === 'RECONNECTING' && m.socket === 0
-          ? attemptNow(m, e.now, o, m.reason ?? 'CONNECTING')
-          : m
-      case 'connect':
-        return m.connectDeadline !== null && e.now >= m.connectDeadline
-          ? linkFailed(
-              m,
-              e.now,
-              o,
-              'INTERRUPTED',
-              `No answer from the server within connectTimeout (${o.connectTimeout} ms)`,
-            )
-          : m
-      case 'lost':
-        // Only armed while reconnecting (timersOf): the state stays, the reason says why it matters.
-        return { ...m, lost: true, reason: 'LOST' }
-      case 'giveUp':
-        return SETTLED.includes(m.state)
-          ? m
-          : fail(
-              m,
-              e.now,
-              'JOIN_FAILED',
-              `Not reconnected within giveUpAfter (${o.giveUpAfter} ms)`,
-            )
-    }
+  tick: (m, { now }, o) => {
+    // `now >= undefined` is false: a timer the machine does not run is never due.
+    const due = timersOf(m, o)
+    return now >= due.connect!
+      ? linkFailed(
+          m,
+          now,
+          o,
+          'INTERRUPTED',
+          `No answer within connectTimeout (${o.connectTimeout} ms)`,
+        )
+      : now >= due.giveUp!
+        ? fail(m, now, 'JOIN_FAILED', `Not reconnected within giveUpAfter (${o.giveUpAfter} ms)`)
+        : now >= due.lost!
+          ? // The state stays; the reason says why it matters.
+            { ...m, lost: true, reason: 'LOST' }
+          : now >= due.retry!
+            ? attemptNow(m, now, o, m.reason ?? 'CONNECTING')
+            : m
   },
 }
 
-/** Socket events only count for the socket the machine wants now. */
-const isStale = (m: Machine, e: MachineEvent) => 'socket' in e && e.socket !== m.socket
-
 /**
- * The next machine for an event. Pure: no I/O, no clock; `event.now` is the time.
+ * The next machine for an event. Pure: no I/O, no clock; `event.now` is the time. Events of a
+ * socket the machine no longer wants change nothing.
  *
  * @example
  * ```ts
@@ -339,22 +339,9 @@ const isStale = (m: Machine, e: MachineEvent) => 'socket' in e && e.socket !== m
  * ```
  */
 export function transition(m: Machine, event: MachineEvent, o: ResolvedOptions): Machine {
-  if (isStale(m, event)) return m
+  if ('socket' in event && event.socket != m.socket) return m
   return (transitions[event.type] as Handler<MachineEvent['type']>)(m, event, o)
 }
 
-/** The timers a machine needs, by name, as absolute times on the client's clock. */
-export function timersOf(m: Machine, o: ResolvedOptions): Partial<Record<TimerName, number>> {
-  const timers: Partial<Record<TimerName, number>> = {}
-  if (m.state === 'RECONNECTING' && m.socket === 0 && m.nextRetryAt !== null)
-    timers.retry = m.nextRetryAt
-  if (m.socket !== 0 && m.connectDeadline !== null) timers.connect = m.connectDeadline
-  if (m.outageSince !== null && !SETTLED.includes(m.state)) {
-    if (!m.lost && o.lostAfter !== Infinity) timers.lost = m.outageSince + o.lostAfter
-    if (o.giveUpAfter !== Infinity) timers.giveUp = m.outageSince + o.giveUpAfter
-  }
-  return timers
-}
-
 /** Whether the client is in a round of reconnection attempts (`retrying` on the snapshot). */
-export const isRetrying = (m: Machine) => m.attempt > 0 && !SETTLED.includes(m.state)
+export const isRetrying = (m: Machine) => m.attempt > 0 && !settled(m)

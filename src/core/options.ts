@@ -1,3 +1,4 @@
+import { checkOptions, count, invalid, methods, ms, oneOf, type Rule } from './check.js'
 import { linklightProtocol, type Protocol } from './protocol.js'
 
 /** Timers the client runs on; inject a fake one for deterministic tests. */
@@ -129,99 +130,62 @@ export const presets = /* @__PURE__ */ Object.freeze({
   } satisfies ClientOptions),
 })
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
-const hasFunctions = (v: unknown, names: string[]) =>
-  isObject(v) && names.every((name) => typeof v[name] === 'function')
-const ms = (v: unknown) => typeof v === 'number' && v >= 0 && Number.isFinite(v)
-const positiveMs = (v: unknown) => ms(v) && (v as number) > 0
-const positiveOrOff = (v: unknown) => v === Infinity || positiveMs(v)
+const millis = ms(0)
+const positive = ms(1)
+const orOff = ms(1, true)
+const flag = oneOf(true, false)
 
-const OFF = 'a positive number of milliseconds, or Infinity to turn it off'
-// Each option: the test a value must pass and how to describe a valid value in the error.
-const rules: Record<keyof ClientOptions, [(value: unknown) => boolean, string]> = {
-  reconnectIntervalIncrement: [ms, 'a non-negative number of milliseconds'],
-  maxReconnectInterval: [ms, 'a non-negative number of milliseconds'],
-  maxReconnectAttempts: [
-    (v) => v === Infinity || (Number.isInteger(v) && (v as number) > 0),
-    'a positive integer or Infinity',
-  ],
-  heartbeatInterval: [positiveMs, 'a positive number of milliseconds'],
-  heartbeatFailure: [(v) => v === 'error' || v === 'reconnect', "'error' or 'reconnect'"],
-  interruptedAfter: [positiveOrOff, OFF],
-  lostAfter: [positiveOrOff, OFF],
-  giveUpAfter: [positiveOrOff, OFF],
-  connectTimeout: [positiveMs, 'a positive number of milliseconds'],
-  lazyConnect: [(v) => typeof v === 'boolean', 'true or false'],
-  autoLogin: [(v) => typeof v === 'boolean', 'true or false'],
-  queueLimit: [
-    (v) => v === Infinity || (Number.isInteger(v) && (v as number) >= 0),
-    'a non-negative integer or Infinity',
-  ],
-  protocol: [
-    (v) => hasFunctions(v, ['encode', 'decode', 'ping', 'isPong']),
-    'a codec with encode, decode, ping and isPong (e.g. plainProtocol())',
-  ],
+// One rule per option (check.ts): what a valid value passes and how the error describes it.
+const rules: Record<keyof ClientOptions, Rule> = {
+  reconnectIntervalIncrement: millis,
+  maxReconnectInterval: millis,
+  maxReconnectAttempts: count(1),
+  heartbeatInterval: positive,
+  heartbeatFailure: oneOf('error', 'reconnect'),
+  interruptedAfter: orOff,
+  lostAfter: orOff,
+  giveUpAfter: orOff,
+  connectTimeout: positive,
+  lazyConnect: flag,
+  autoLogin: flag,
+  queueLimit: count(0),
+  protocol: methods('encode', 'decode', 'ping', 'isPong'),
   WebSocket: [
-    (v) => typeof v === 'function',
-    'a WebSocket constructor (in Node 20 pass the one from the ws package)',
+    (v) => typeof v == 'function',
+    "a WebSocket constructor; pass options.WebSocket (Node 20 has none: import { WebSocket } from 'ws')",
   ],
-  clock: [
-    (v) => hasFunctions(v, ['now', 'setTimeout', 'clearTimeout']),
-    'an object with now, setTimeout and clearTimeout',
-  ],
+  clock: methods('now', 'setTimeout', 'clearTimeout'),
 }
-
-const show = (value: unknown) =>
-  value === null
-    ? 'null'
-    : typeof value === 'string'
-      ? JSON.stringify(value)
-      : typeof value === 'object' || typeof value === 'function'
-        ? typeof value
-        : String(value)
 
 /**
  * Fills in the defaults and checks every option, throwing a `TypeError` that names the first bad one.
+ * An option given as `undefined` keeps its default, so presets can be spread and overridden.
  */
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
-  if (!isObject(options as unknown))
-    throw new TypeError(`createClient: options must be an object (got ${show(options)})`)
-  for (const name of Object.keys(rules) as (keyof ClientOptions)[]) {
-    const value = options[name]
-    const [valid, expected] = rules[name]
-    if (value !== undefined && !valid(value))
-      throw new TypeError(`createClient: ${name} must be ${expected} (got ${show(value)})`)
-  }
-  const WebSocket: WebSocketConstructor | undefined =
-    options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
-  if (!WebSocket)
-    throw new TypeError(
-      "createClient: WebSocket is not available here; pass options.WebSocket (in Node 20: import { WebSocket } from 'ws')",
-    )
-  // An option given as `undefined` keeps its default, so presets can be spread and overridden.
-  const defined = Object.fromEntries(
-    Object.entries(options).filter(([, v]) => v !== undefined),
-  ) as ClientOptions
-  return {
+  checkOptions('createClient', options, rules)
+  const resolved = {
     interruptedAfter: Infinity,
     lostAfter: Infinity,
     giveUpAfter: Infinity,
     ...deepstream,
     protocol: linklightProtocol,
     clock: realClock,
-    ...defined,
-    WebSocket,
-  } as ResolvedOptions
+    WebSocket: (globalThis as { WebSocket?: unknown }).WebSocket,
+  } as Record<string, unknown>
+  for (const name in options) {
+    const value = options[name as keyof ClientOptions]
+    if (value !== undefined) resolved[name] = value
+  }
+  if (!resolved.WebSocket) invalid('createClient', 'WebSocket', rules.WebSocket[1], undefined)
+  return resolved as unknown as ResolvedOptions
 }
 
 /**
  * Checks the server URL: an absolute `ws:`/`wss:` URL (`http:`/`https:` are turned into them).
  */
 export function resolveUrl(url: unknown): string {
-  const text = typeof url === 'string' ? url.replace(/^http/, 'ws') : ''
-  if (!/^wss?:\/\/[^/]/.test(text))
-    throw new TypeError(
-      `createClient: url must be an absolute ws:// or wss:// URL (got ${show(url)})`,
-    )
-  return text
+  const text = typeof url == 'string' ? url.replace(/^http/, 'ws') : ''
+  return /^wss?:\/\/[^/]/.test(text)
+    ? text
+    : invalid('createClient', 'url', 'an absolute ws:// or wss:// URL', url)
 }

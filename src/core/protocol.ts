@@ -64,38 +64,48 @@ export class ProtocolError extends Error {
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-const isPeerInfo = (value: unknown): value is PeerInfo =>
-  isObject(value) &&
-  typeof value.id === 'string' &&
-  typeof value.joinedAt === 'number' &&
-  typeof value.lastSeenAt === 'number'
+  typeof value == 'object' && value !== null && !Array.isArray(value)
 
-const optional = (value: unknown, type: 'string' | 'number' | 'boolean') =>
-  value === undefined || typeof value === type
+/**
+ * A frame's fields beyond `t`, as `name:type` pairs separated by spaces; `?` before the type
+ * makes a field optional. Types: `s` string, `n` number, `b` boolean, `a` anything present,
+ * `z` string or null, `r` `'QUIT'` or `'DROPPED'`, `p` a peer, `P` a list of peers.
+ */
+export type FrameShape = string
 
-// What each server frame must carry beyond its `t`; anything else is malformed.
-const serverFrameChecks: Record<ServerFrame['t'], (f: Record<string, unknown>) => boolean> = {
-  challenge: () => true,
-  accept: (f) => optional(f.maxPayload, 'number'),
-  redirect: (f) => typeof f.url === 'string',
-  welcome: (f) =>
-    typeof f.id === 'string' &&
-    typeof f.lastSeq === 'number' &&
-    Array.isArray(f.peers) &&
-    f.peers.every(isPeerInfo),
-  rejected: (f) => typeof f.reason === 'string' && optional(f.message, 'string'),
-  pong: () => true,
-  ack: (f) => typeof f.seq === 'number',
-  msg: (f) => 'data' in f && (f.from === null || typeof f.from === 'string'),
-  joined: (f) => isPeerInfo(f.peer),
-  left: (f) =>
-    typeof f.id === 'string' &&
-    (f.reason === 'QUIT' || f.reason === 'DROPPED') &&
-    typeof f.at === 'number',
-  updated: (f) => isPeerInfo(f.peer),
-  error: (f) =>
-    typeof f.code === 'string' && typeof f.message === 'string' && optional(f.fatal, 'boolean'),
+const types: Record<string, (value: unknown) => boolean> = {
+  s: (v) => typeof v == 'string',
+  n: (v) => typeof v == 'number',
+  b: (v) => typeof v == 'boolean',
+  a: (v) => v !== undefined,
+  z: (v) => v === null || typeof v == 'string',
+  r: (v) => v == 'QUIT' || v == 'DROPPED',
+  p: (v) => isObject(v) && hasShape(v, 'id:s joinedAt:n lastSeenAt:n'),
+  P: (v) => Array.isArray(v) && v.every(types.p!),
+}
+
+/** Whether `frame` has the fields `shape` asks for. */
+export const hasShape = (frame: Record<string, unknown>, shape: FrameShape): boolean =>
+  shape.split(' ').every((field) => {
+    const [name = '', type = ''] = field.split(':')
+    const value = frame[name]
+    return !name || (type[0] == '?' && value === undefined) || types[type.slice(-1)]!(value)
+  })
+
+// What each server frame must carry; anything else is malformed.
+const serverFrames: Record<ServerFrame['t'], FrameShape> = {
+  challenge: '',
+  accept: 'maxPayload:?n',
+  redirect: 'url:s',
+  welcome: 'id:s lastSeq:n peers:P',
+  rejected: 'reason:s message:?s',
+  pong: '',
+  ack: 'seq:n',
+  msg: 'data:a from:z',
+  joined: 'peer:p',
+  left: 'id:s reason:r at:n',
+  updated: 'peer:p',
+  error: 'code:s message:s fatal:?b',
 }
 
 /** Longest text the linklight codec decodes (1 MiB); longer frames are reported, not parsed. */
@@ -107,7 +117,7 @@ export const MAX_FRAME_LENGTH = 1 << 20
  */
 export function parseFrame<F extends { t: string }>(
   raw: string,
-  checks: Record<string, (f: Record<string, unknown>) => boolean>,
+  checks: Record<string, FrameShape | ((f: Record<string, unknown>) => boolean)>,
   maxLength = MAX_FRAME_LENGTH,
 ): F {
   if (raw.length > maxLength)
@@ -121,8 +131,9 @@ export function parseFrame<F extends { t: string }>(
   if (!isObject(value) || typeof value.t !== 'string')
     throw new ProtocolError('frame must be a JSON object with a string "t"')
   const check = Object.hasOwn(checks, value.t) ? checks[value.t] : undefined
-  if (!check) throw new ProtocolError(`unknown frame type "${value.t}"`)
-  if (!check(value)) throw new ProtocolError(`malformed "${value.t}" frame`)
+  if (check === undefined) throw new ProtocolError(`unknown frame type "${value.t}"`)
+  if (!(typeof check == 'string' ? hasShape(value, check) : check(value)))
+    throw new ProtocolError(`malformed "${value.t}" frame`)
   return value as F
 }
 
@@ -138,7 +149,7 @@ export const linklightProtocol: Protocol = Object.freeze({
       throw new ProtocolError('a message needs data')
     return JSON.stringify(frame)
   },
-  decode: (raw: string) => parseFrame<ServerFrame>(raw, serverFrameChecks),
+  decode: (raw: string) => parseFrame<ServerFrame>(raw, serverFrames),
   ping: () => '{"t":"ping"}',
   isPong: (raw: string) => raw === '{"t":"pong"}',
 })

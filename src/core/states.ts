@@ -34,7 +34,7 @@ const STATES = [
  * if (client.getConnectionState() === ConnectionState.OPEN) client.send({ hello: 'world' })
  * ```
  */
-export const ConnectionState = nameMap(STATES)
+export const ConnectionState = /* @__PURE__ */ nameMap(STATES)
 
 /** One of the eight connection states: `'CLOSED' | 'AWAITING_CONNECTION' | … | 'ERROR'`. */
 export type ConnectionState = (typeof STATES)[number]
@@ -55,7 +55,7 @@ export function toneOf(state: ConnectionState): Tone {
 }
 
 /** Agora's coarse connection phases with their numeric codes. */
-export const PhaseCode = Object.freeze({
+export const PhaseCode = /* @__PURE__ */ Object.freeze({
   DISCONNECTED: 1,
   CONNECTING: 2,
   CONNECTED: 3,
@@ -139,7 +139,7 @@ const AGORA_CODES = [0, 1, 2, 3, 4, 5, 8, 9, 10, 14, 15, 16]
  * })
  * ```
  */
-export const ConnectionReason = nameMap(REASONS)
+export const ConnectionReason = /* @__PURE__ */ nameMap(REASONS)
 
 /** One of the reasons in {@link ConnectionReason}. */
 export type ConnectionReason = (typeof REASONS)[number]

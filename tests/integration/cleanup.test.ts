@@ -28,7 +28,7 @@ const options = {
 }
 
 describe('§3.7 close() leaves nothing running', () => {
-  test('§3.7 after close() nothing is left running: from RECONNECTING with retry, lost and giveUp timers armed', async () => {
+  test('§3.7 after close() nothing is left running: from RECONNECTING with retry, lost and giveUp deadlines armed', async () => {
     const server = await startServer()
     // The baseline is taken with the server in the state it will be in at the end: killed.
     await server.faults.kill()
@@ -44,8 +44,9 @@ describe('§3.7 close() leaves nothing running', () => {
       'attempt 1 to fail and the next retry to be scheduled',
     )
     const armed = resources()
-    // retry, lost and giveUp (at least) are pending: the comparison below can see timers.
-    expect(armed.timeouts - baseline.timeouts).toBeGreaterThanOrEqual(3)
+    // The client's one timer (for retry, lost and giveUp) is pending: the comparison below
+    // can see timers.
+    expect(armed.timeouts - baseline.timeouts).toBeGreaterThanOrEqual(1)
 
     t.client.close()
     await waitFor(

@@ -95,14 +95,14 @@ describe('transition', () => {
     let now = 3000
     for (let k = 0; k < 6; k++) {
       m = step(m, failed(m.socket, (now += 10)), agora)
-      m = step(m, { type: 'timer', name: 'retry', now: (now = m.nextRetryAt ?? now) }, agora)
+      m = step(m, { type: 'tick', now: (now = m.nextRetryAt ?? now) }, agora)
       m = step(m, { type: 'opened', socket: m.socket, now: (now += 10) }, agora)
       m = step(m, { type: 'challenge', socket: m.socket, now: (now += 10) }, agora)
       m = step(m, { type: 'redirect', socket: m.socket, url: 'ws://b', now: (now += 10) }, agora)
     }
-    m = step(m, { type: 'timer', name: 'lost', now: (now += 10) }, agora)
+    m = step(m, { type: 'tick', now: (now += 10) }, agora)
     m = step(m, { type: 'reconnect', now: (now += 10) }, agora)
-    m = step(m, { type: 'timer', name: 'giveUp', now: (now += 10) }, agora)
+    m = step(m, { type: 'tick', now: (now += 10) }, agora)
     m = step(m, { type: 'reconnect', now: (now += 10) }, agora)
     m = handshake(m, (now += 10), agora)
     m = step(m, { type: 'heartbeatFailed', silentSince: now, now: (now += 5000) }, agora)
@@ -121,8 +121,8 @@ describe('transition', () => {
     ['OPEN', 'accept', (m) => ({ type: 'accept', socket: m.socket, now: 5000 })],
     ['OPEN', 'connect', () => ({ type: 'connect', now: 5000 })],
     ['OPEN', 'online', () => ({ type: 'online', now: 5000 })],
-    ['OPEN', 'a retry timer', () => ({ type: 'timer', name: 'retry', now: 5000 })],
-    ['OPEN', 'a giveUp timer', () => ({ type: 'timer', name: 'giveUp', now: 5000 })],
+    ['OPEN', 'a retry timer', () => ({ type: 'tick', now: 5000 })],
+    ['OPEN', 'a giveUp timer', () => ({ type: 'tick', now: 5000 })],
     [
       'OPEN',
       'rejected',
@@ -140,7 +140,7 @@ describe('transition', () => {
     [
       'AWAITING_CONNECTION',
       'a connect timer before its deadline',
-      () => ({ type: 'timer', name: 'connect', now: 1999 }),
+      () => ({ type: 'tick', now: 1999 }),
     ],
     ['RECONNECTING', 'connect', () => ({ type: 'connect', now: 2001 })],
     [
@@ -149,7 +149,7 @@ describe('transition', () => {
       () => ({ type: 'heartbeatFailed', silentSince: 0, now: 2001 }),
     ],
     ['CLOSED', 'close', () => ({ type: 'close', now: 5000 })],
-    ['ERROR', 'a giveUp timer', () => ({ type: 'timer', name: 'giveUp', now: 5000 })],
+    ['ERROR', 'a giveUp timer', () => ({ type: 'tick', now: 5000 })],
   ])('§3.8: in %s, %s changes nothing and returns the same object', (state, _, event) => {
     const m = machines()[state]
     expect(step(m, event(m))).toBe(m)
@@ -197,7 +197,7 @@ describe('transition', () => {
 
   it('§3.1 connectTimeout: no answer by the deadline fails the attempt', () => {
     const { AWAITING_CONNECTION } = machines()
-    const m = step(AWAITING_CONNECTION, { type: 'timer', name: 'connect', now: 2000 })
+    const m = step(AWAITING_CONNECTION, { type: 'tick', now: 2000 })
     expect(m).toMatchObject({ state: 'RECONNECTING', attempt: 1 })
     expect(m.socket).not.toBe(AWAITING_CONNECTION.socket)
   })
@@ -297,7 +297,7 @@ describe('transition', () => {
     for (let k = 1; k <= 3; k++) {
       m = step(m, failed(m.socket, now), opts)
       now = m.nextRetryAt!
-      m = step(m, { type: 'timer', name: 'retry', now }, opts)
+      m = step(m, { type: 'tick', now }, opts)
       expect(m.attempt).toBe(k + 1)
       starts.push(now)
     }
@@ -321,7 +321,7 @@ describe('transition', () => {
       expect(m.nextRetryAt).toBe(now + wait)
       expect(timersOf(m, o)).toEqual({ retry: now + wait })
       now += wait
-      m = step(m, { type: 'timer', name: 'retry', now })
+      m = step(m, { type: 'tick', now })
       expect(m).toMatchObject({ state: 'RECONNECTING', attempt: k + 1, nextRetryAt: null })
       expect(m.socket).not.toBe(0)
       expect(m.socket).not.toBe(attemptSocket)
@@ -349,7 +349,7 @@ describe('transition', () => {
 
   it('deepstream §3.2: a retry timer that fires while the attempt is still running changes nothing', () => {
     const { RECONNECTING } = machines()
-    expect(step(RECONNECTING, { type: 'timer', name: 'retry', now: 2500 })).toBe(RECONNECTING)
+    expect(step(RECONNECTING, { type: 'tick', now: 2500 })).toBe(RECONNECTING)
   })
 
   it('§3.2: reconnect() skips the wait with RETRY_REQUESTED', () => {
@@ -388,7 +388,7 @@ describe('transition', () => {
   it('deepstream §3.2 / agora §3.4: welcome after reconnecting → OPEN/REJOIN_SUCCESS with attempt 0', () => {
     let m = machines().RECONNECTING
     m = step(m, failed(m.socket, 2100))
-    m = step(m, { type: 'timer', name: 'retry', now: m.nextRetryAt! })
+    m = step(m, { type: 'tick', now: m.nextRetryAt! })
     expect(m.attempt).toBe(2)
     const socket = m.socket
     m = step(m, { type: 'opened', socket, now: 4200 })
@@ -417,7 +417,7 @@ describe('transition', () => {
   })
 })
 
-describe('timersOf', () => {
+describe('timersOf (the deadlines a tick checks)', () => {
   it('agora §3.4: lost and giveUp count from the last data, only while not OPEN, CLOSED or ERROR', () => {
     const { OPEN } = machines(agora)
     expect(timersOf(OPEN, agora)).toEqual({})
@@ -436,7 +436,7 @@ describe('timersOf', () => {
   it('agora §3.4 T5: once lost, the lost timer is gone, the reason is LOST and giveUp remains', () => {
     const { RECONNECTING } = machines(agora)
     const waiting = step(RECONNECTING, failed(RECONNECTING.socket, 2100), agora)
-    const lost = step(waiting, { type: 'timer', name: 'lost', now: 16_900 }, agora)
+    const lost = step(waiting, { type: 'tick', now: 16_900 }, agora)
     expect(lost).toMatchObject({ state: 'RECONNECTING', reason: 'LOST', lost: true })
     const timers = timersOf(lost, agora)
     expect(timers.lost).toBeUndefined()
@@ -444,9 +444,10 @@ describe('timersOf', () => {
     expect(timers.retry).toBe(waiting.nextRetryAt)
   })
 
-  it('agora §3.4 T7: giveUp → ERROR/JOIN_FAILED with no timer left', () => {
+  it('agora §3.4 T7: giveUp → ERROR/JOIN_FAILED with no timer left, before a retry due as well', () => {
     const { RECONNECTING } = machines(agora)
-    const m = step(RECONNECTING, { type: 'timer', name: 'giveUp', now: 1_201_900 }, agora)
+    const waiting = step(RECONNECTING, failed(RECONNECTING.socket, 2100), agora)
+    const m = step(waiting, { type: 'tick', now: 1_201_900 }, agora)
     expect(m).toMatchObject({ state: 'ERROR', reason: 'JOIN_FAILED', socket: 0 })
     expect(timersOf(m, agora)).toEqual({})
   })
