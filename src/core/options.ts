@@ -1,19 +1,9 @@
 import { checkOptions, count, invalid, methods, ms, oneOf, type Rule } from './check.js'
+import type { Clock } from './clock.js'
+import { realClock } from './clock.js'
 import { linklightProtocol, type Protocol } from './protocol.js'
 
-/** Timers the client runs on; inject a fake one for deterministic tests. */
-export interface Clock {
-  now(): number
-  setTimeout(callback: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
-
-/** The real clock: `Date.now` and the global timers. */
-export const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-}
+export { realClock, type Clock } from './clock.js'
 
 // Handlers are compared bivariantly (React's trick) so both the DOM WebSocket and `ws` fit.
 type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack']

@@ -1,5 +1,4 @@
 import type { HTMLAttributes, ReactNode } from 'react'
-import type { Tone } from '../core/states.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
 import { useIndicatorStatus, type IndicatorOptions, type IndicatorStatus } from './useIndicator.js'
 
@@ -22,11 +21,6 @@ export interface ConnectionIndicatorProps
   store?: ConnectionStore | undefined
 }
 
-const LAMPS: readonly Tone[] = ['bad', 'neutral', 'good']
-
-// `{cond && <Custom />}` that renders nothing leaves the default look, not an empty indicator.
-const hasContent = (node: ReactNode) => node != null && typeof node !== 'boolean'
-
 /**
  * The traffic light: green when OPEN, red when ERROR, amber in between — with a text label for
  * people who do not see colour (visible in the badge, visually hidden otherwise). The root is a
@@ -47,7 +41,7 @@ const hasContent = (node: ReactNode) => node != null && typeof node !== 'boolean
 export function ConnectionIndicator({
   variant = 'traffic-light',
   size = 'md',
-  unstyled = false,
+  unstyled,
   smooth,
   tones,
   labels,
@@ -61,34 +55,8 @@ export function ConnectionIndicator({
     store,
     typeof children === 'function',
   )
-  const cls = (name: string) => (unstyled ? undefined : name)
-  const root = [cls('linklight-indicator'), className].filter(Boolean).join(' ') || undefined
-  const look =
-    variant === 'traffic-light' ? (
-      <span className={cls('linklight-indicator__lamps')} aria-hidden="true">
-        {LAMPS.map((tone) => (
-          <span
-            key={tone}
-            className={cls('linklight-indicator__lamp')}
-            data-lamp={tone}
-            data-lit={tone === status.tone ? '' : undefined}
-          />
-        ))}
-      </span>
-    ) : (
-      <span className={cls('linklight-indicator__dot')} aria-hidden="true" />
-    )
-  const label = (
-    <span
-      className={cls(
-        variant === 'badge'
-          ? 'linklight-indicator__label'
-          : 'linklight-indicator__label linklight-visually-hidden',
-      )}
-    >
-      {status.label}
-    </span>
-  )
+  // linklight's class names (styles.css), all but the visually-hidden one under `linklight-indicator`.
+  const cls = (part: string) => (unstyled ? undefined : 'linklight-indicator' + part)
   return (
     <span
       role="status"
@@ -96,7 +64,7 @@ export function ConnectionIndicator({
       aria-live="polite"
       aria-atomic="true"
       {...rest}
-      className={root}
+      className={[cls(''), className].filter(Boolean).join(' ') || undefined}
       data-state={status.state}
       data-tone={status.tone}
       data-variant={variant}
@@ -104,12 +72,30 @@ export function ConnectionIndicator({
     >
       {typeof children === 'function' ? (
         children(status)
-      ) : hasContent(children) ? (
+      ) : // `{cond && <Custom />}` that renders nothing leaves the default look, not an empty indicator.
+      children != null && typeof children !== 'boolean' ? (
         children
       ) : (
         <>
-          {look}
-          {label}
+          {variant === 'traffic-light' ? (
+            <span className={cls('__lamps')} aria-hidden="true">
+              {(['bad', 'neutral', 'good'] as const).map((tone) => (
+                <span
+                  key={tone}
+                  className={cls('__lamp')}
+                  data-lamp={tone}
+                  data-lit={tone === status.tone ? '' : undefined}
+                />
+              ))}
+            </span>
+          ) : (
+            <span className={cls('__dot')} aria-hidden="true" />
+          )}
+          <span
+            className={cls(variant === 'badge' ? '__label' : '__label linklight-visually-hidden')}
+          >
+            {status.label}
+          </span>
         </>
       )}
     </span>

@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import type { ConnectionSource } from '../core/types.js'
 import {
-  storeOver,
+  lazyStore,
   type ConnectionStore,
   type ConnectionStoreOptions,
 } from '../store/createConnectionStore.js'
@@ -30,26 +30,14 @@ export type ConnectionProviderProps = { children?: ReactNode } & (
  * )
  * ```
  */
-export function ConnectionProvider(props: ConnectionProviderProps) {
-  const { store: given, source, options } = props
+export function ConnectionProvider({ store, source, options, children }: ConnectionProviderProps) {
   const [owned] = useState(() => {
-    if (given) return null
+    if (store) return null
     if (!source) throw new TypeError('ConnectionProvider: pass a store={…} or a source={…}')
-    return storeOver(source, options, true)
+    return lazyStore(source, options)
   })
-  const destroyLater = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
-  useEffect(() => {
-    if (!owned) return
-    clearTimeout(destroyLater.current)
-    // Listening while mounted keeps the store's events flowing even when no hook reads it.
-    const stopListening = owned.subscribe(() => {})
-    // StrictMode unmounts and remounts at once; a real unmount leaves nothing to cancel this.
-    return () => {
-      stopListening()
-      destroyLater.current = setTimeout(() => owned.getState().destroy(), 0)
-    }
-  }, [owned])
-  return (
-    <ConnectionContext.Provider value={given ?? owned}>{props.children}</ConnectionContext.Provider>
-  )
+  // Listening while mounted keeps the store's events flowing even when no hook reads it; once
+  // nothing listens (a real unmount, not StrictMode's trial one) the store destroys itself.
+  useEffect(() => owned?.subscribe(() => {}), [owned])
+  return <ConnectionContext.Provider value={store ?? owned}>{children}</ConnectionContext.Provider>
 }

@@ -1,7 +1,6 @@
 import type { ConnectionSnapshot } from '../core/types.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
-import { useConnectionStore } from './context.js'
-import { useStoreSelector } from './useStoreSelector.js'
+import { useStoreSelectorWith } from './useStoreSelectorWith.js'
 
 /**
  * Any slice of the connection snapshot; renders only when the slice changes (by `equalityFn`).
@@ -19,6 +18,5 @@ export function useConnection<T>(
   equalityFn?: (a: T, b: T) => boolean,
   store?: ConnectionStore,
 ): T {
-  const select = (s: { connection: ConnectionSnapshot }) => selector(s.connection)
-  return useStoreSelector(useConnectionStore(store), select, equalityFn)
+  return useStoreSelectorWith(store, (s) => selector(s.connection), equalityFn)
 }

@@ -1,6 +1,5 @@
 import type { ConnectionState } from '../core/states.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
-import { useConnectionStore } from './context.js'
 import { useStoreSelector } from './useStoreSelector.js'
 
 /**
@@ -14,5 +13,5 @@ import { useStoreSelector } from './useStoreSelector.js'
  * ```
  */
 export function useConnectionState(store?: ConnectionStore): ConnectionState {
-  return useStoreSelector(useConnectionStore(store), (s) => s.connection.state)
+  return useStoreSelector(store, (s) => s.connection.state)
 }

@@ -1,7 +1,6 @@
 import { useCallback, useSyncExternalStore } from 'react'
-import { toneOf, type ConnectionState, type Tone } from '../core/states.js'
-import type { ConnectionStore, ConnectionStoreState } from '../store/createConnectionStore.js'
-import { useConnectionStore } from './context.js'
+import type { ConnectionState, Tone } from '../core/states.js'
+import type { ConnectionStore } from '../store/createConnectionStore.js'
 import { defaultLabels } from './labels.js'
 import { useStoreSelector } from './useStoreSelector.js'
 
@@ -28,35 +27,21 @@ export interface IndicatorStatus {
   readonly retryIn: number | null
 }
 
-const noSubscription = () => () => {}
-
 /** Seconds until `at`, re-read four times a second; renders only when the number changes. */
 function useSecondsUntil(at: number | null): number | null {
   const subscribe = useCallback(
     (notify: () => void) => {
-      if (at === null) return noSubscription()
-      const timer = setInterval(notify, 250)
+      const timer = at === null ? undefined : setInterval(notify, 250)
       return () => clearInterval(timer)
     },
     [at],
   )
   return useSyncExternalStore(
-    at === null ? noSubscription : subscribe,
+    subscribe,
     () => (at === null ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000))),
     () => null,
   )
 }
-
-const smoothState = (s: ConnectionStoreState) => s.display.state
-const smoothTone = (s: ConnectionStoreState) => s.display.tone
-const rawState = (s: ConnectionStoreState) => s.connection.state
-// The store's own `tones` option is not exposed, but its display always carries the tone the
-// store gives its state: when the display has caught up with the raw state, that is the raw
-// state's tone too. Only while the display lags does this fall back to the default mapping.
-const rawTone = (s: ConnectionStoreState) =>
-  s.display.state === s.connection.state ? s.display.tone : toneOf(s.connection.state)
-const nextRetryAt = (s: ConnectionStoreState) => s.connection.nextRetryAt
-const noRetry = () => null
 
 /**
  * {@link useIndicator} with the countdown optional; internal, not exported from
@@ -64,20 +49,21 @@ const noRetry = () => null
  * function, so the default look does not re-render every second while the client waits to retry.
  */
 export function useIndicatorStatus(
-  options: IndicatorOptions,
+  { smooth, tones, labels }: IndicatorOptions,
   store: ConnectionStore | undefined,
   countdown: boolean,
 ): IndicatorStatus {
-  const resolved = useConnectionStore(store)
-  const smooth = options.smooth !== false
-  const state = useStoreSelector(resolved, smooth ? smoothState : rawState)
-  const tone = useStoreSelector(resolved, smooth ? smoothTone : rawTone)
-  const retryIn = useSecondsUntil(useStoreSelector(resolved, countdown ? nextRetryAt : noRetry))
+  // Smoothed, the store's display. Raw, the snapshot, whose tone follows the default mapping,
+  // until the display catches up with it and carries the tone the store's `tones` give it.
+  const { state, tone } = useStoreSelector(store, (s) =>
+    smooth === false && s.display.state !== s.connection.state ? s.connection : s.display,
+  )
+  const at = useStoreSelector(store, (s) => (countdown ? s.connection.nextRetryAt : null))
   return {
     state,
-    tone: options.tones?.[state] ?? tone,
-    label: options.labels?.[state] ?? defaultLabels[state],
-    retryIn,
+    tone: tones?.[state] ?? tone,
+    label: labels?.[state] ?? defaultLabels[state],
+    retryIn: useSecondsUntil(at),
   }
 }
 

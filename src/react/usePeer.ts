@@ -1,6 +1,5 @@
 import type { Peer } from '../core/peers.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
-import { useConnectionStore } from './context.js'
 import { useStoreSelector } from './useStoreSelector.js'
 
 /**
@@ -15,5 +14,5 @@ import { useStoreSelector } from './useStoreSelector.js'
  * ```
  */
 export function usePeer(id: string, store?: ConnectionStore): Peer | undefined {
-  return useStoreSelector(useConnectionStore(store), (s) => s.peers.get(id))
+  return useStoreSelector(store, (s) => s.peers.get(id))
 }

@@ -1,7 +1,6 @@
 import type { Peer } from '../core/peers.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
-import { useConnectionStore } from './context.js'
-import { useStoreSelector } from './useStoreSelector.js'
+import { useStoreSelectorWith } from './useStoreSelectorWith.js'
 
 // One id array per online-peer array, so equal lists give the same array.
 const idsOf = new WeakMap<readonly Peer[], readonly string[]>()
@@ -18,8 +17,8 @@ const sameIds = (a: readonly string[], b: readonly string[]) =>
  * ```
  */
 export function usePeerIds(store?: ConnectionStore): readonly string[] {
-  return useStoreSelector(
-    useConnectionStore(store),
+  return useStoreSelectorWith(
+    store,
     (s) => {
       let ids = idsOf.get(s.onlinePeers)
       if (!ids) idsOf.set(s.onlinePeers, (ids = s.onlinePeers.map((p) => p.id)))

@@ -1,6 +1,5 @@
 import type { Peer } from '../core/peers.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
-import { useConnectionStore } from './context.js'
 import { useStoreSelector } from './useStoreSelector.js'
 
 /** Options of {@link usePeers}. */
@@ -20,6 +19,5 @@ export interface UsePeersOptions {
  * ```
  */
 export function usePeers(options: UsePeersOptions = {}, store?: ConnectionStore): readonly Peer[] {
-  const all = options.includeOffline === true
-  return useStoreSelector(useConnectionStore(store), (s) => (all ? s.peerList : s.onlinePeers))
+  return useStoreSelector(store, (s) => (options.includeOffline ? s.peerList : s.onlinePeers))
 }

@@ -1,36 +1,52 @@
-import { useRef, useSyncExternalStore } from 'react'
-import type { ConnectionStore, ConnectionStoreState } from '../store/createConnectionStore.js'
-import { serverState } from './serverState.js'
+import { useSyncExternalStore } from 'react'
+import type { ConnectionSnapshot } from '../core/types.js'
+import type { ConnectionStore, ConnectionStoreData } from '../store/createConnectionStore.js'
+import { useConnectionStore } from './context.js'
 
-type Cache<T> = { state: ConnectionStoreState; selector: unknown; value: T }
+// Frozen: every server render shares them, and they reach user code (`useConnection`, `usePeers`).
+const closed: ConnectionSnapshot = Object.freeze({
+  state: 'CLOSED',
+  previousState: null,
+  reason: null,
+  phase: 'DISCONNECTED',
+  tone: 'neutral',
+  since: 0,
+  attempt: 0,
+  nextRetryAt: null,
+  retrying: false,
+  lost: false,
+  queued: 0,
+  error: null,
+})
+const none = Object.freeze([])
 
 /**
- * Reads a slice of a store and re-renders only when that slice changes (by `equalityFn`,
- * `Object.is` by default). On the server, and while hydrating, it reads a CLOSED store.
+ * What every hook reads on the server and while hydrating: a connection that is CLOSED, with
+ * no peers. Server and first client render agree, whatever the live connection is doing.
  */
-export function useStoreSelector<T>(
-  store: ConnectionStore,
-  selector: (state: ConnectionStoreState) => T,
-  equalityFn: (a: T, b: T) => boolean = Object.is,
-): T {
-  const client = useRef<Cache<T> | null>(null)
-  const server = useRef<Cache<T> | null>(null)
-  // The documented exception to "no refs in render": React calls these snapshot functions
-  // while rendering, and they keep the last value per store state and selector. The same state
-  // read by the same selector gives the same value; a value equal (by `equalityFn`) to the last
-  // one is the last one, so React sees no change and does not render. Nothing else reads the
-  // cache, so a discarded render can at worst leave in it a value equal to the one shown.
-  const read = (cache: { current: Cache<T> | null }, state: ConnectionStoreState) => {
-    const last = cache.current
-    if (last && last.state === state && last.selector === selector) return last.value
-    const next = selector(state)
-    const value = last && equalityFn(last.value, next) ? last.value : next
-    cache.current = { state, selector, value }
-    return value
-  }
+const serverState: ConnectionStoreData = {
+  connection: closed,
+  peers: new Map(),
+  peerList: none,
+  onlinePeers: none,
+  peersStale: true,
+  // The snapshot carries the display's three fields: CLOSED, neutral, since 0.
+  display: closed,
+}
+
+/**
+ * Reads a slice of the store (`explicit`, else the provider's) and re-renders only when it
+ * changes. The selector must return a value the store holds (or a primitive): the same state
+ * must give the same value. On the server, and while hydrating, it reads a CLOSED store.
+ */
+export const useStoreSelector = <T>(
+  explicit: ConnectionStore | undefined,
+  selector: (state: ConnectionStoreData) => T,
+): T => {
+  const store = useConnectionStore(explicit)
   return useSyncExternalStore(
     store.subscribe,
-    () => read(client, store.getState()),
-    () => read(server, serverState),
+    () => selector(store.getState()),
+    () => selector(serverState),
   )
 }

@@ -4,28 +4,27 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { createEmitter } from '../core/emitter.js'
-import type { Peer } from '../core/peers.js'
-import type { ConnectionReason, ConnectionState } from '../core/states.js'
+import { realClock } from '../core/clock.js'
+import { toneOf, type ConnectionReason, type ConnectionState, type Tone } from '../core/states.js'
 import type { ConnectionError, ConnectionSnapshot, ConnectionSource } from '../core/types.js'
-import { nextDisplay, type DisplayStatus, type RawStatus } from './display.js'
-import { applyPeerChanges, peerListsOf, type PeerChange } from './peerLists.js'
-import { checkSource, resolveStoreOptions, type ConnectionStoreOptions } from './storeOptions.js'
+import type { DisplayStatus } from './display.js'
+import type { Peer } from '../core/peers.js'
+import { peerLists, type PeerLists } from './peerLists.js'
+import { checkStoreOptions, type ConnectionStoreOptions } from './storeOptions.js'
 
 export type { ConnectionStoreOptions }
 
-/** The state of a connection store. */
-export interface ConnectionStoreState {
+/** What a store holds, without its actions: all a hook reads. */
+export interface ConnectionStoreData extends PeerLists {
   readonly connection: ConnectionSnapshot
-  /** Every known peer by id: online ones, and the last few that left (`online: false`). */
-  readonly peers: ReadonlyMap<string, Peer>
-  /** `peers` as an array; a new array only when a peer changed. */
-  readonly peerList: readonly Peer[]
-  /** The online ones among `peerList`; a new array only when one of them changed. */
-  readonly onlinePeers: readonly Peer[]
   /** `true` while the connection is not OPEN: the peers are what was last known. */
   readonly peersStale: boolean
   /** What an indicator shows: the smoothed status. */
   readonly display: DisplayStatus
+}
+
+/** The state of a connection store. */
+export interface ConnectionStoreState extends ConnectionStoreData {
   connect(): void
   login(credentials?: unknown): Promise<void>
   send(data: unknown): Promise<void>
@@ -62,54 +61,122 @@ export function createConnectionStore(
   source: ConnectionSource,
   options?: ConnectionStoreOptions,
 ): ConnectionStore {
-  return storeOver(source, options, false)
+  const store = lazyStore(source, options)
+  // Listening from the start, and until `destroy()`.
+  store.subscribe(() => {})
+  return store
 }
 
 /**
- * The store behind `createConnectionStore`. A `lazy` store (the provider's) listens to its
- * source only while it has subscribers, so a store React creates twice in StrictMode and
- * throws away costs nothing.
+ * The store behind `createConnectionStore` and `ConnectionProvider`. It listens to its source
+ * only while it has subscribers, so a store React creates twice in StrictMode and throws one
+ * away costs nothing; and it destroys itself when its last subscriber leaves and none comes
+ * back within the tick (StrictMode's remount does), so a provider's store goes with it.
  */
-export function storeOver(
+export function lazyStore(
   source: ConnectionSource,
-  options: ConnectionStoreOptions | undefined,
-  lazy: boolean,
+  options?: ConnectionStoreOptions,
 ): ConnectionStore {
-  checkSource(source)
+  checkStoreOptions(source, options)
   const {
-    enterDelay,
-    minVisible,
-    offlinePeers: keepOffline,
-    clock,
-    toneFor,
-  } = resolveStoreOptions(options)
-  const events = createEmitter<ConnectionStoreEvents>((error) => console.error('linklight:', error))
+    enterDelay = 1000,
+    minVisible = 1500,
+    offlinePeers = 100,
+    tones,
+    clock = realClock,
+  } = options ?? {}
+  const toneFor = (state: ConnectionState) => tones?.[state] ?? toneOf(state)
+  const { on, emit } = createEmitter<ConnectionStoreEvents>((error) =>
+    console.error('linklight:', error),
+  )
 
-  let raw: RawStatus
-  let recheck: unknown = null
-  let pending: PeerChange[] = []
-  let detach: (() => void) | null = null
+  // The raw status: its state, its tone and since when it has had that tone.
+  let state: ConnectionState
+  let tone: Tone
+  let toneSince: number
+  let timer: unknown
+  let destroyLater: ReturnType<typeof setTimeout> | undefined
+  let detach: (() => void)[] = []
   let destroyed = false
+  const subscriptions = new Set<() => void>()
 
-  const rawOf = (snapshot: ConnectionSnapshot, since: number): RawStatus => ({
-    state: snapshot.state,
-    tone: toneFor(snapshot.state),
-    toneSince: since,
+  const raw = (connection: ConnectionSnapshot) => {
+    state = connection.state
+    const next = toneFor(state)
+    if (next !== tone) {
+      tone = next
+      toneSince = clock.now()
+    }
+    return { connection, peersStale: state !== 'OPEN' }
+  }
+
+  // What to show now (§6). While a change is held back, one timer looks again when it may show.
+  const shown = (): DisplayStatus => {
+    clock.clearTimeout(timer)
+    const display = get().display
+    const now = clock.now()
+    if (tone === display.tone) return state === display.state ? display : { ...display, state }
+    // Red shows at once, and so does everything once destroyed: the store shows where the
+    // source ended. A dip from green shows once it has lasted `enterDelay`; amber or red, once
+    // shown, stay `minVisible`.
+    const at =
+      destroyed || tone === 'bad'
+        ? now
+        : display.tone === 'good'
+          ? toneSince + enterDelay
+          : display.since + minVisible
+    if (now >= at) return { state, tone, since: now }
+    timer = clock.setTimeout(() => {
+      const next = shown()
+      if (next !== get().display) set({ display: next })
+    }, at - now)
+    return display
+  }
+
+  const update = (connection: ConnectionSnapshot) => set({ ...raw(connection), display: shown() })
+
+  const initial = () => ({
+    ...raw(source.getSnapshot()),
+    ...peerLists(new Map(source.getPeers())),
+    // The first status shows as it is: nothing was shown before it to smooth.
+    display: { state, tone, since: -Infinity },
   })
 
-  function initial(): Omit<
-    ConnectionStoreState,
-    'connect' | 'login' | 'send' | 'reconnect' | 'close' | 'destroy'
-  > {
-    const connection = source.getSnapshot()
-    raw = rawOf(connection, clock.now())
-    return {
-      connection,
-      ...peerListsOf(new Map(source.getPeers())),
-      peersStale: connection.state !== 'OPEN',
-      // The first status shows as it is: nothing was shown before it to smooth.
-      display: { state: raw.state, tone: raw.tone, since: -Infinity },
+  // Peer events wait for the end of the tick and land in the store as one update.
+  let batch: Map<string, Peer> | undefined
+  const flushPeers = () => {
+    if (!batch) return
+    // At most `offlinePeers` that left are kept: the oldest departures go first.
+    const gone = [...batch.values()].filter((peer) => !peer.online)
+    for (const peer of gone.slice(0, gone.length - offlinePeers)) batch.delete(peer.id)
+    const before = get()
+    const after = peerLists(batch, before)
+    batch = undefined
+    if (after.peerList !== before.peerList) set(after)
+  }
+  const onPeer = (left?: boolean) => (peer: Peer) => {
+    if (!batch) {
+      batch = new Map(get().peers)
+      queueMicrotask(flushPeers)
     }
+    // A peer that left moves to the end, behind the earlier departures.
+    if (left) batch.delete(peer.id)
+    batch.set(peer.id, peer)
+  }
+
+  const release = () => {
+    batch = undefined
+    detach.forEach((off) => off())
+    detach = []
+    clock.clearTimeout(timer)
+  }
+
+  const destroy = () => {
+    if (destroyed) return
+    destroyed = true
+    release()
+    source.close()
+    update(source.getSnapshot())
   }
 
   const store = createStore<ConnectionStoreState>()(() => ({
@@ -119,114 +186,42 @@ export function storeOver(
     send: (data) => source.send(data),
     reconnect: () => source.reconnect(),
     close: () => source.close(),
-    destroy() {
-      if (destroyed) return
-      destroyed = true
-      release()
-      source.close()
-      // Detached by now: show where the source ended, as it is, with no smoothing left to run.
-      const connection = source.getSnapshot()
-      const { display } = store.getState()
-      const tone = toneFor(connection.state)
-      store.setState({
-        connection,
-        peersStale: connection.state !== 'OPEN',
-        ...((display.state !== connection.state || display.tone !== tone) && {
-          display: { state: connection.state, tone, since: clock.now() },
-        }),
-      })
-    },
+    destroy,
   })) as ConnectionStore
-  store.on = events.on
+  const { getState: get, setState: set, subscribe } = store
+  store.on = on
 
-  // What to show now; arms the one timer that looks again when a change is being held back.
-  function smoothed(): DisplayStatus {
-    stopSmoothing()
-    const shown = store.getState().display
-    const { display, recheckAt } = nextDisplay(shown, raw, clock.now(), { enterDelay, minVisible })
-    if (recheckAt !== null)
-      recheck = clock.setTimeout(
-        () => {
-          recheck = null
-          const next = smoothed()
-          if (next !== store.getState().display) store.setState({ display: next })
-        },
-        Math.max(0, recheckAt - clock.now()),
-      )
-    return display
-  }
-
-  function stopSmoothing() {
-    if (recheck !== null) clock.clearTimeout(recheck)
-    recheck = null
-  }
-
-  function onSnapshot(connection: ConnectionSnapshot) {
-    const previous = store.getState().connection
-    if (connection === previous) return
-    const tone = toneFor(connection.state)
-    raw = tone === raw.tone ? { ...raw, state: connection.state } : rawOf(connection, clock.now())
-    store.setState({
-      connection,
-      peersStale: connection.state !== 'OPEN',
-      display: smoothed(),
-    })
-    if (connection.state !== previous.state && connection.reason) {
-      events.emit('stateChange', connection.state, connection.reason)
-      if (connection.state === 'ERROR') events.emit('failed', connection.reason, connection.error)
+  store.subscribe = (listener) => {
+    const off = subscribe(listener)
+    const unsubscribe = () => {
+      if (!subscriptions.delete(unsubscribe)) return
+      off()
+      if (subscriptions.size || destroyed) return
+      release()
+      destroyLater = setTimeout(destroy)
     }
-  }
-
-  // Peer events wait for the end of the tick and land in the store as one update.
-  function queuePeer(change: PeerChange) {
-    pending.push(change)
-    if (pending.length === 1) queueMicrotask(flushPeers)
-  }
-
-  function flushPeers() {
-    const batch = pending
-    pending = []
-    if (!batch.length || destroyed) return
-    const lists = applyPeerChanges(store.getState(), batch, keepOffline)
-    if (lists) store.setState(lists)
-  }
-
-  function attach() {
-    store.setState(initial())
-    const offs = [
-      source.subscribe(onSnapshot),
-      source.on('peerJoined', (peer) => queuePeer({ kind: 'set', peer })),
-      source.on('peerUpdated', (peer) => queuePeer({ kind: 'set', peer })),
-      source.on('peerLeft', (peer) => queuePeer({ kind: 'left', peer })),
-      source.on('lost', () => events.emit('lost')),
-      source.on('restored', () => events.emit('restored')),
-    ]
-    detach = () => offs.forEach((off) => off())
-  }
-
-  function release() {
-    detach?.()
-    detach = null
-    stopSmoothing()
-    pending = []
-  }
-
-  if (lazy) {
-    let subscribers = 0
-    const subscribe = store.subscribe
-    store.subscribe = (listener) => {
-      const off = subscribe(listener)
-      if (++subscribers === 1 && !destroyed) attach()
-      let done = false
-      return () => {
-        if (done) return
-        done = true
-        off()
-        if (--subscribers === 0) release()
-      }
+    clearTimeout(destroyLater)
+    if (subscriptions.add(unsubscribe).size === 1 && !destroyed) {
+      set(initial())
+      detach = [
+        source.subscribe((connection) => {
+          const before = get().connection
+          if (connection === before) return
+          update(connection)
+          const { state, reason } = connection
+          if (state !== before.state && reason) {
+            emit('stateChange', state, reason)
+            if (state === 'ERROR') emit('failed', reason, connection.error)
+          }
+        }),
+        source.on('peerJoined', onPeer()),
+        source.on('peerUpdated', onPeer()),
+        source.on('peerLeft', onPeer(true)),
+        source.on('lost', () => emit('lost')),
+        source.on('restored', () => emit('restored')),
+      ]
     }
-  } else {
-    attach()
+    return unsubscribe
   }
   return store
 }
