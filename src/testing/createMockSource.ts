@@ -1,17 +1,60 @@
 /**
  * `createMockSource`: a `ConnectionSource` driven by hand, for tests and stories (§10).
  */
+import { checkOptions, invalid, type Rule } from '../core/check.js'
 import { createEmitter } from '../core/emitter.js'
 import { peerLeft, type LeftReason, type Peer } from '../core/peers.js'
 import { phaseOf, toneOf, type ConnectionReason, type ConnectionState } from '../core/states.js'
 import type { ConnectionEvents, ConnectionSnapshot, ConnectionSource } from '../core/types.js'
 
+/**
+ * What `set()` and `drop()` may add to the snapshot they publish, to show a reconnection
+ * schedule (a retry countdown, the attempt number) without a real client.
+ *
+ * @example
+ * ```ts
+ * source.drop({ retryIn: 4000 }) // useIndicator().retryIn counts down from 4
+ * source.set('RECONNECTING', 'KEEP_ALIVE_TIMEOUT', { attempt: 2, retryIn: 8000 })
+ * ```
+ */
+export interface MockTransitionOptions {
+  /**
+   * Milliseconds until the next reconnection attempt: the snapshot's `nextRetryAt` becomes
+   * `Date.now() + retryIn`. The mock is driven by hand, so nothing happens when that time
+   * comes; the next `set()`, `drop()`, `restore()`… clears it, as the real client does.
+   */
+  retryIn?: number | undefined
+  /** Reconnection attempts made in this outage (the snapshot's `attempt`). */
+  attempt?: number | undefined
+}
+
 /** A connection source whose state and peers a test or story sets by hand. */
 export interface MockSource extends ConnectionSource {
-  /** Moves to `state` with `reason` (a sensible default reason when omitted). */
-  set(state: ConnectionState, reason?: ConnectionReason): void
-  /** The link drops: RECONNECTING/INTERRUPTED, attempt 1. */
-  drop(): void
+  /**
+   * Moves to `state` with `reason` (a sensible default reason when omitted); `options` may
+   * schedule a retry (`retryIn`) and set the `attempt`.
+   */
+  set(state: ConnectionState, reason?: ConnectionReason, options?: MockTransitionOptions): void
+  /**
+   * The link drops: RECONNECTING/INTERRUPTED, attempt 1 (or `options.attempt`), with a retry
+   * in `options.retryIn` ms when given.
+   */
+  drop(options?: MockTransitionOptions): void
+  /**
+   * Schedules the next reconnection attempt `retryIn` ms from now (or, with `null`, none)
+   * without changing the state: subscribers get a snapshot with the new `nextRetryAt` and no
+   * `connectionStateChanged` is emitted. Like the retry time `set()` and `drop()` take, it is
+   * only shown (`useIndicator().retryIn`); the mock makes no attempt when it comes.
+   *
+   * @example
+   * ```ts
+   * const source = createMockSource('OPEN')
+   * source.drop()
+   * source.scheduleRetry(4000) // "retry in 4 s"
+   * source.scheduleRetry(null) // no retry scheduled
+   * ```
+   */
+  scheduleRetry(retryIn: number | null): void
   /**
    * The link has been silent past `lostAfter`: RECONNECTING (INTERRUPTED unless it already
    * was), snapshot `lost: true`, and a `lost` event; still retrying.
@@ -41,6 +84,16 @@ export type MockSourceInit =
       reason?: ConnectionReason
       peers?: ReadonlyArray<string | { id: string; data?: unknown }>
     }
+
+// Non-negative, finite: a retry time the countdown can show.
+const retryInRule: Rule = [
+  (value) => typeof value == 'number' && value >= 0 && value < Infinity,
+  'a non-negative, finite number of milliseconds',
+]
+const transitionRules: Record<keyof MockTransitionOptions, Rule> = {
+  retryIn: retryInRule,
+  attempt: [(value) => Number.isInteger(value) && (value as number) >= 0, 'a non-negative integer'],
+}
 
 const defaultReasons: Record<ConnectionState, ConnectionReason> = {
   CLOSED: 'LEAVE_CHANNEL',
@@ -108,6 +161,20 @@ export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
     })
   }
 
+  /** The snapshot fields `options` ask for, after checking them; `where` names the caller. */
+  const scheduled = (
+    where: string,
+    options: MockTransitionOptions | undefined,
+    attempt?: number,
+  ): Partial<ConnectionSnapshot> => {
+    checkOptions(`createMockSource: ${where}`, options, transitionRules)
+    const extra: { attempt?: number; nextRetryAt?: number } = {}
+    const wanted = options?.attempt ?? attempt
+    if (wanted !== undefined) extra.attempt = wanted
+    if (options?.retryIn !== undefined) extra.nextRetryAt = now() + options.retryIn
+    return extra
+  }
+
   function moveTo(
     state: ConnectionState,
     reason: ConnectionReason,
@@ -168,12 +235,33 @@ export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
     close() {
       if (snapshot.state !== 'CLOSED') moveTo('CLOSED', 'LEAVE_CHANNEL')
     },
-    set: (state, reason = defaultReasons[state]) => moveTo(state, reason),
-    drop: () => moveTo('RECONNECTING', 'INTERRUPTED', { attempt: 1 }),
+    set: (state, reason = defaultReasons[state], options) =>
+      moveTo(state, reason, scheduled('set()', options)),
+    drop: (options) => moveTo('RECONNECTING', 'INTERRUPTED', scheduled('drop()', options, 1)),
+    scheduleRetry(retryIn) {
+      if (retryIn !== null && !retryInRule[0](retryIn))
+        invalid(
+          'createMockSource: scheduleRetry()',
+          'retryIn',
+          `${retryInRule[1]} or null`,
+          retryIn,
+        )
+      // Same state, same `since`: only the retry time changes, as when the client schedules one.
+      snapshot = Object.freeze({
+        ...snapshot,
+        nextRetryAt: retryIn === null ? null : now() + retryIn,
+      })
+      for (const listener of [...listeners]) listener(snapshot)
+    },
     lose() {
       const reconnecting = snapshot.state === 'RECONNECTING'
       const reason = reconnecting && snapshot.reason ? snapshot.reason : 'INTERRUPTED'
-      moveTo('RECONNECTING', reason, { attempt: Math.max(1, snapshot.attempt), lost: true })
+      // Still waiting for the same attempt: a scheduled retry stays.
+      moveTo('RECONNECTING', reason, {
+        attempt: Math.max(1, snapshot.attempt),
+        lost: true,
+        nextRetryAt: snapshot.nextRetryAt,
+      })
       events.emit('lost')
     },
     restore() {
