@@ -8,7 +8,14 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['src/react/**', 'tests/react/**', 'tests/browser/**', 'stories/**', 'demo/**'],
+    files: [
+      'src/react/**',
+      'tests/react/**',
+      'tests/browser/**',
+      'stories/**',
+      '.storybook/**',
+      'demo/**',
+    ],
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },

@@ -1,26 +1,16 @@
 import { fileURLToPath } from 'node:url'
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 import { playwright } from '@vitest/browser-playwright'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vitest/config'
+import { CHROMIUM, CHROMIUM_ARGS } from './tests/helpers/chromium.js'
 
 const react18 = (name: string) =>
   fileURLToPath(new URL(`./tests/react18/node_modules/${name}`, import.meta.url))
 
 // Debian's Chromium, started the way that works as root with no network (TOOLCHAIN.md).
 const chromium = playwright({
-  launchOptions: {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  },
+  launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
 })
 
 const reactTests = ['tests/react/**/*.test.{ts,tsx}', 'tests/store/**/*.test.ts']
@@ -91,6 +81,23 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.{ts,tsx}'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: chromium,
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        // Every story in stories/ as a test in real Chromium: it renders, and its play passes.
+        plugins: [
+          storybookTest({ configDir: fileURLToPath(new URL('./.storybook', import.meta.url)) }),
+        ],
+        test: {
+          name: 'storybook',
+          // the playground's plays wait out the store's smoothing (up to 1.5 s per step)
+          testTimeout: 30_000,
           browser: {
             enabled: true,
             headless: true,
