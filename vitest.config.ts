@@ -77,6 +77,17 @@ export default defineConfig({
         },
       },
       {
+        // The demo in real Chromium, driven from Node with playwright-core: two pages, the
+        // reference server's faults, screenshots against committed baselines.
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         plugins: [react()],
         test: {
           name: 'browser',

@@ -1,0 +1,134 @@
+/**
+ * The demo page's view of the reference server, as a Vite plugin: the page cannot call Node
+ * functions, so the dev server answers a few HTTP endpoints on the page's own origin and
+ * turns them into `server.faults` calls. It also tells the page where the WebSocket server is.
+ *
+ *   GET  /api/faults            → the current FaultState (JSON)
+ *   POST /api/faults/<action>   → performs it (see faultControls.ts), then the FaultState
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Plugin } from 'vite'
+import type { Faults } from '../src/server/index.js'
+import { MAX_DELAY_MS, type FaultAction, type FaultState } from './faultControls.js'
+
+/** The server's faults, remembering what they were told so the page can show it. */
+export interface DemoFaults {
+  kill(): Promise<void>
+  restart(): Promise<void>
+  blackhole(on: boolean): void
+  delay(ms: number): void
+  rejectAuth(on: boolean): void
+  state(): FaultState
+  /** Performs one of the page's actions; throws a `RangeError` for one it does not know. */
+  perform(action: string): Promise<FaultState>
+}
+
+/** Wraps `faults` so that everything done through it, by the page or by a test, is known. */
+export function trackFaults(faults: Faults): DemoFaults {
+  let state: FaultState = { listening: true, blackhole: false, delayMs: 0, rejectAuth: false }
+  const demo: DemoFaults = {
+    async kill() {
+      await faults.kill()
+      state = { ...state, listening: false }
+    },
+    async restart() {
+      await faults.restart()
+      state = { ...state, listening: true }
+    },
+    blackhole(on) {
+      faults.blackhole(on)
+      state = { ...state, blackhole: on }
+    },
+    delay(ms) {
+      faults.delay(ms)
+      state = { ...state, delayMs: ms }
+    },
+    rejectAuth(on) {
+      faults.rejectAuth(on ? 'REJECTED' : null)
+      state = { ...state, rejectAuth: on }
+    },
+    state: () => state,
+    async perform(action) {
+      const delay = /^delay\/(\d+)$/.exec(action)
+      if (delay) {
+        const ms = Number(delay[1])
+        if (ms > MAX_DELAY_MS) throw new RangeError(`delay must be at most ${MAX_DELAY_MS} ms`)
+        demo.delay(ms)
+        return state
+      }
+      const actions: Record<string, () => void | Promise<void>> = {
+        kill: demo.kill,
+        restart: demo.restart,
+        'blackhole/on': () => demo.blackhole(true),
+        'blackhole/off': () => demo.blackhole(false),
+        'reject-auth/on': () => demo.rejectAuth(true),
+        'reject-auth/off': () => demo.rejectAuth(false),
+      } satisfies Partial<Record<FaultAction, unknown>>
+      const run = Object.hasOwn(actions, action) ? actions[action] : undefined
+      if (!run) throw new RangeError(`unknown fault action ${JSON.stringify(action)}`)
+      await run()
+      return state
+    },
+  }
+  return demo
+}
+
+function reply(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+  response.end(JSON.stringify(body))
+}
+
+// Another site open in the same browser could POST here too; only the page's own origin may.
+function sameOrigin(request: IncomingMessage): boolean {
+  const { origin, host } = request.headers
+  if (origin === undefined) return true
+  try {
+    return new URL(origin).host === host
+  } catch {
+    return false
+  }
+}
+
+/** What the plugin needs once the reference server is up; `null` until then. */
+export interface DemoBackend {
+  readonly wsUrl: string
+  readonly faults: DemoFaults
+}
+
+/**
+ * The Vite plugin: `/api/faults…` endpoints, and a `<meta name="linklight-ws-url">` tag in the
+ * page with the reference server's URL.
+ */
+export function demoApi(backend: () => DemoBackend | null): Plugin {
+  return {
+    name: 'linklight-demo-api',
+    configureServer(vite) {
+      vite.middlewares.use('/api/faults', (request, response) => {
+        const ready = backend()
+        if (!ready) return reply(response, 503, { error: 'the reference server is starting' })
+        const action = (request.url ?? '/').replace(/^\/+|\/+$/g, '').replace(/\?.*$/, '')
+        if (request.method === 'GET' && action === '')
+          return reply(response, 200, ready.faults.state())
+        if (request.method !== 'POST') return reply(response, 405, { error: 'use POST' })
+        if (!sameOrigin(request)) return reply(response, 403, { error: 'cross-origin request' })
+        ready.faults.perform(action).then(
+          (state) => reply(response, 200, state),
+          (error: Error) =>
+            reply(response, error instanceof RangeError ? 404 : 500, { error: error.message }),
+        )
+      })
+    },
+    transformIndexHtml() {
+      const ready = backend()
+      return ready
+        ? [
+            {
+              tag: 'meta',
+              attrs: { name: 'linklight-ws-url', content: ready.wsUrl },
+              injectTo: 'head',
+            },
+          ]
+        : []
+    },
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The demo's fault buttons, shared by the page (labels, descriptions, endpoints) and by the
+ * dev server that answers them (demo/faultApi.ts). The README's Demo section quotes the
+ * descriptions; tests/e2e/demo.e2e.test.ts checks that it still does.
+ */
+
+/** What the reference server is doing, as far as the demo's buttons have changed it. */
+export interface FaultState {
+  /** `false` after Kill server, until Restart server. */
+  readonly listening: boolean
+  /** Sockets stay open but the server sends nothing and reads nothing. */
+  readonly blackhole: boolean
+  /** Every frame from the server is held this long before it is sent. */
+  readonly delayMs: number
+  /** Every sign-in is refused. */
+  readonly rejectAuth: boolean
+}
+
+/** The endpoints the page calls: `POST /api/faults/<action>`. */
+export type FaultAction =
+  | 'kill'
+  | 'restart'
+  | 'blackhole/on'
+  | 'blackhole/off'
+  | `delay/${number}`
+  | 'reject-auth/on'
+  | 'reject-auth/off'
+
+/** One button of the demo page. */
+export interface FaultControl {
+  readonly action: FaultAction
+  readonly label: string
+  /** What it does, in a sentence or two: shown next to the button and in the README. */
+  readonly description: string
+}
+
+export const faultControls: readonly FaultControl[] = [
+  {
+    action: 'kill',
+    label: 'Kill server',
+    description:
+      'Cuts every socket and stops listening. Tabs turn amber after 1 s and count down to their next attempt; after 5 failed attempts (about 10 s) they turn red.',
+  },
+  {
+    action: 'restart',
+    label: 'Restart server',
+    description:
+      'Listens again on the same port. Tabs still retrying turn green at their next attempt; a red tab waits for Retry now.',
+  },
+  {
+    action: 'blackhole/on',
+    label: 'Blackhole on',
+    description:
+      'Keeps sockets open but answers nothing. After two unanswered pings (3–4 s) tabs reconnect, and every new attempt times out too: amber, then red after about 30 s.',
+  },
+  {
+    action: 'blackhole/off',
+    label: 'Blackhole off',
+    description:
+      'The server answers again. Tabs still retrying recover at their next attempt; a red tab waits for Retry now.',
+  },
+  {
+    action: 'delay/0',
+    label: 'No delay',
+    description: 'Frames from the server go out at once again.',
+  },
+  {
+    action: 'delay/500',
+    label: 'Delay 500 ms',
+    description:
+      'Holds every frame from the server for 500 ms: slower answers, well within the heartbeat, so tabs stay green.',
+  },
+  {
+    action: 'delay/3000',
+    label: 'Delay 3000 ms',
+    description:
+      'Holds every frame for 3 s, as long as the connect timeout: pings go unanswered, tabs reconnect and every handshake times out: amber, then red after about 15 s.',
+  },
+  {
+    action: 'reject-auth/on',
+    label: 'Reject sign-in',
+    description:
+      'Refuses every following sign-in. Connected tabs stay green; a tab that signs in again (after Kill and Restart, or a reload) is refused and turns red at once.',
+  },
+  {
+    action: 'reject-auth/off',
+    label: 'Accept sign-in',
+    description: 'Admits everyone again; a red tab recovers with Retry now.',
+  },
+]
+
+/** Longest delay the endpoint accepts, in ms. */
+export const MAX_DELAY_MS = 60_000

@@ -1,0 +1,260 @@
+import { readFileSync } from 'node:fs'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { faultControls } from '../../demo/faultControls.js'
+import type { Demo } from '../../demo/startDemo.js'
+import {
+  figures,
+  launchChromium,
+  now,
+  openTab,
+  pageUrl,
+  peersOf,
+  startTestDemo,
+  toneOf,
+  waitForTone,
+  waitUntil,
+} from './support.js'
+
+// The demo page in real Chromium: two tabs are two peers; the reference server's faults move
+// the header badge through green, amber and red with the timings the page promises.
+// The store's smoothing: a dip from green shows once it has lasted this long (SPEC §6).
+const ENTER_DELAY = 1000
+// What a loaded machine may add to it: polling, rendering, parallel test files.
+const MARGIN = 1500
+
+let demo: Demo | undefined
+let browser: Browser | undefined
+const contexts: BrowserContext[] = []
+const measured: Record<string, number> = {}
+let ada: Page
+let bob: Page
+
+beforeAll(async () => {
+  demo = await startTestDemo()
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  figures({ test: 'demo page (e2e, Chromium)', ...measured })
+  await Promise.allSettled(contexts.map((context) => context.close()))
+  await browser?.close()
+  await demo?.close()
+})
+
+async function tab(params: Record<string, string | number>) {
+  const opened = await openTab(browser!, pageUrl(demo!, params))
+  contexts.push(opened.context)
+  return opened
+}
+
+const round = (ms: number) => Math.round(ms)
+
+/** Records every tone the badge takes from now on (in the page, so no change is missed). */
+const recordTones = (page: Page) =>
+  page.getByTestId('badge').evaluate((badge) => {
+    const seen: string[] = []
+    ;(window as unknown as { tones: string[] }).tones = seen
+    new MutationObserver(() => seen.push(badge.getAttribute('data-tone') ?? '')).observe(badge, {
+      attributeFilter: ['data-tone'],
+    })
+  })
+const recordedTones = (page: Page) =>
+  page.evaluate(() => (window as unknown as { tones: string[] }).tones)
+
+describe('the demo page', () => {
+  test('two tabs log in and see each other as peers', async () => {
+    ada = (await tab({ id: 'ada' })).page
+    bob = (await tab({ id: 'bob' })).page
+    await waitForTone(ada, 'good', 10_000)
+    await waitForTone(bob, 'good', 10_000)
+    expect(await ada.getByTestId('self-id').textContent()).toBe('ada')
+    await waitUntil(
+      () => peersOf(ada),
+      (p) => p.join() === 'bob',
+      5000,
+      'ada to see bob',
+    )
+    await waitUntil(
+      () => peersOf(bob),
+      (p) => p.join() === 'ada',
+      5000,
+      'bob to see ada',
+    )
+    expect(await ada.getByTestId('badge').textContent()).toBe('Connected')
+    expect(await ada.getByTestId('retry-status').textContent()).toBe('Nothing to retry.')
+    expect(await ada.getByRole('button', { name: 'Retry now' }).isDisabled()).toBe(true)
+  })
+
+  test('kill: amber once the smoothing delay has passed, with a countdown outside the live region', async () => {
+    await recordTones(ada)
+    const killedAt = now()
+    await demo!.faults.kill()
+    const killTook = now() - killedAt
+    // Both tabs polled at once; each figure runs from the kill to that tab's badge turning amber.
+    const [adaMs, bobMs] = (
+      await Promise.all([
+        waitForTone(ada, 'neutral', ENTER_DELAY + MARGIN + 1000),
+        waitForTone(bob, 'neutral', ENTER_DELAY + MARGIN + 1000),
+      ])
+    ).map((ms) => killTook + ms) as [number, number]
+    measured.killToAmberMs = round(adaMs)
+    measured.killToAmberSecondTabMs = round(bobMs)
+    for (const ms of [adaMs, bobMs]) {
+      // Not before the smoothing delay (20 ms of polling slack), and not much after it.
+      expect(ms).toBeGreaterThanOrEqual(ENTER_DELAY - 20)
+      expect(ms).toBeLessThanOrEqual(ENTER_DELAY + MARGIN)
+    }
+    expect(await recordedTones(ada)).toEqual(['neutral'])
+    expect(await ada.getByTestId('badge').textContent()).toBe('Reconnecting…')
+
+    const countdown = ada.getByTestId('retry-countdown')
+    const { ms: countdownMs } = await waitUntil(
+      () => countdown.isVisible(),
+      Boolean,
+      2000,
+      'the retry countdown',
+    )
+    measured.amberToCountdownMs = round(countdownMs)
+    expect(await countdown.textContent()).toMatch(/^\d+ s$/)
+    // The countdown ticks every second: inside a live region it would be read out every second.
+    expect(await countdown.evaluate((el) => el.closest('[role="status"], [aria-live]'))).toBeNull()
+    expect(await ada.getByRole('button', { name: 'Retry now' }).isEnabled()).toBe(true)
+    expect(await ada.getByTestId('peers-stale').isVisible()).toBe(true)
+  })
+
+  test('restart: green again at the next attempt, and the peers are back', async () => {
+    const restartedAt = now()
+    await demo!.faults.restart()
+    await Promise.all([waitForTone(ada, 'good', 8000), waitForTone(bob, 'good', 8000)])
+    measured.restartToGreenMs = round(now() - restartedAt)
+    await waitUntil(
+      () => peersOf(ada),
+      (p) => p.join() === 'bob',
+      5000,
+      'ada to see bob again',
+    )
+    await waitUntil(
+      () => peersOf(bob),
+      (p) => p.join() === 'ada',
+      5000,
+      'bob to see ada again',
+    )
+    expect(await ada.getByTestId('peers-stale').count()).toBe(0)
+  })
+
+  test('kill with 2 attempts and no restart: red at once, no amber on the way, until Retry now', async () => {
+    // ?attempts=2&increment=300: attempt 1 at once, attempt 2 300 ms later, then ERROR.
+    await ada.goto(pageUrl(demo!, { id: 'ada', attempts: 2, increment: 300 }))
+    await waitForTone(ada, 'good', 10_000)
+    await waitUntil(
+      () => peersOf(bob),
+      (p) => p.join() === 'ada',
+      5000,
+      'bob to see ada',
+    )
+    await recordTones(ada)
+
+    const killedAt = now()
+    await demo!.faults.kill()
+    await waitForTone(ada, 'bad', 5000)
+    measured.killToRedMs_attempts2_increment300 = round(now() - killedAt)
+    // ERROR shows at once; the dip before it was shorter than the smoothing delay.
+    expect(now() - killedAt).toBeLessThan(ENTER_DELAY + MARGIN)
+    expect(await recordedTones(ada)).toEqual(['bad'])
+    expect(await ada.getByTestId('state').textContent()).toBe('ERROR')
+    expect(await ada.getByTestId('reason').textContent()).toBe('MAX_RECONNECT_ATTEMPTS')
+    expect(await ada.getByTestId('badge').textContent()).toBe('Connection failed')
+    expect(await ada.getByTestId('retry-countdown').count()).toBe(0)
+
+    // The server comes back: bob, still retrying, returns by himself; ada has given up.
+    await demo!.faults.restart()
+    await waitForTone(bob, 'good', 8000)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect(await toneOf(ada)).toBe('bad')
+
+    const clickedAt = now()
+    await ada.getByRole('button', { name: 'Retry now' }).click()
+    await waitForTone(ada, 'good', 5000)
+    measured.retryNowToGreenMs = round(now() - clickedAt)
+    await waitUntil(
+      () => peersOf(ada),
+      (p) => p.join() === 'bob',
+      5000,
+      'ada to see bob',
+    )
+  })
+
+  test('closing a tab: the other sees that peer leave', async () => {
+    const closedAt = now()
+    await contexts.splice(1, 1)[0]!.close() // bob's
+    const { ms } = await waitUntil(
+      () => peersOf(ada),
+      (p) => p.length === 0,
+      8000,
+      'bob to leave',
+    )
+    measured.tabClosedToPeerGoneMs = round(now() - closedAt)
+    // Well before the server's peer timeout (10 s): the tab said goodbye (QUIT), not DROPPED.
+    expect(ms).toBeLessThan(5000)
+    expect(await ada.getByTestId('no-peers').isVisible()).toBe(true)
+  })
+
+  test('the fault buttons reach the server: reject sign-in, kill and restart from the page', async () => {
+    await ada.goto(pageUrl(demo!, { id: 'ada' })) // the default timings again
+    await waitForTone(ada, 'good', 10_000)
+    const button = (name: string) => ada.getByRole('button', { name, exact: true })
+    const state = () => ada.getByTestId('fault-state').textContent()
+    await button('Reject sign-in').click()
+    await waitUntil(state, (s) => s?.includes('sign-in refused') ?? false, 3000, 'refused')
+    expect(demo!.faults.state().rejectAuth).toBe(true)
+    expect(await toneOf(ada)).toBe('good') // connected tabs are not asked again
+
+    await button('Kill server').click()
+    await waitUntil(state, (s) => s?.startsWith('killed') ?? false, 3000, 'killed')
+    await waitForTone(ada, 'neutral', ENTER_DELAY + MARGIN + 1000)
+    await button('Restart server').click()
+    // The next attempt signs in again, and is refused: red at once.
+    await waitForTone(ada, 'bad', 8000)
+    expect(await ada.getByTestId('reason').textContent()).toBe('REJECTED_BY_SERVER')
+
+    await button('Accept sign-in').click()
+    await waitUntil(state, (s) => s?.includes('sign-in accepted') ?? false, 3000, 'accepted')
+    await button('Retry now').click()
+    await waitForTone(ada, 'good', 5000)
+
+    for (const [name, expected] of [
+      ['Blackhole on', 'blackhole on'],
+      ['Blackhole off', 'blackhole off'],
+      ['Delay 500 ms', 'delay 500 ms'],
+      ['No delay', 'delay 0 ms'],
+    ] as const) {
+      await button(name).click()
+      await waitUntil(state, (s) => s?.includes(expected) ?? false, 3000, expected)
+    }
+    expect(demo!.faults.state()).toEqual({
+      listening: true,
+      blackhole: false,
+      delayMs: 0,
+      rejectAuth: false,
+    })
+  })
+
+  test('the endpoints refuse other origins, other methods and unknown actions', async () => {
+    const post = (path: string, headers: Record<string, string> = {}) =>
+      fetch(new URL(path, demo!.url), { method: 'POST', headers })
+    expect((await post('/api/faults/kill', { origin: 'http://example.com' })).status).toBe(403)
+    expect((await post('/api/faults/explode')).status).toBe(404)
+    expect((await post('/api/faults/delay/999999')).status).toBe(404)
+    expect((await fetch(new URL('/api/faults/kill', demo!.url))).status).toBe(405)
+    expect(demo!.faults.state().listening).toBe(true)
+  })
+
+  test('the README describes every button as the page does', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    for (const { label, description } of faultControls) {
+      expect(readme, label).toContain(`| ${label} `)
+      expect(readme, label).toContain(description)
+    }
+  })
+})

@@ -1,0 +1,114 @@
+/**
+ * Shared pieces of the e2e tests: the demo (reference server + Vite page) started in-process
+ * on free ports, Debian's Chromium driven by playwright-core, bounded waits, and the figures
+ * line. Nothing here skips: a missing Chromium fails the tests with the command to fix it.
+ */
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { startDemo, type Demo } from '../../demo/startDemo.js'
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js'
+
+/** Debian's Chromium; throws (so the tests fail, never skip) when it is not installed. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium is missing (${CHROMIUM}); the e2e tests need it. Run \`npm test\` (its pretest installs it) or: sudo apt-get update && sudo apt-get install -y chromium`,
+    )
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+}
+
+/** The demo on free ports, with a Vite cache of its own (test files run in parallel). */
+export async function startTestDemo(): Promise<Demo> {
+  const cacheDir = await mkdtemp(join(tmpdir(), 'linklight-e2e-vite-'))
+  const demo = await startDemo({ serverPort: 0, webPort: 0, logLevel: 'error', cacheDir })
+  return {
+    ...demo,
+    close: async () => {
+      await demo.close()
+      await rm(cacheDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Milliseconds on a monotonic clock, for measured figures. */
+export const now = () => performance.now()
+
+/** One browser context per tab: its own cookies and storage, like a second window. */
+export async function openTab(
+  browser: Browser,
+  url: string,
+  options: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1000, height: 800 },
+    deviceScaleFactor: 1,
+    reducedMotion: 'reduce',
+    colorScheme: options.colorScheme ?? 'light',
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  })
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(url)
+  await page.getByTestId('badge').waitFor({ timeout: 15_000 })
+  if (errors.length) throw new Error(`the demo page threw: ${errors.join('; ')}`)
+  return { context, page }
+}
+
+/** The demo page's URL with query parameters. */
+export function pageUrl(demo: Demo, params: Record<string, string | number>): string {
+  const url = new URL(demo.url)
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, String(value))
+  return url.href
+}
+
+/** The header badge's `data-tone`. */
+export const toneOf = (page: Page) => page.getByTestId('badge').getAttribute('data-tone')
+
+/**
+ * Polls `read` every 20 ms until `accept` takes its value; throws after `timeoutMs` with the
+ * last value seen. Resolves with the value and the milliseconds waited.
+ */
+export async function waitUntil<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<{ value: T; ms: number }> {
+  const start = now()
+  for (;;) {
+    const value = await read()
+    const ms = now() - start
+    if (accept(value)) return { value, ms }
+    if (ms > timeoutMs)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(value)})`,
+      )
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** Waits for the badge of `page` to show `tone`; resolves with the milliseconds waited. */
+export async function waitForTone(page: Page, tone: string, timeoutMs: number): Promise<number> {
+  const { ms } = await waitUntil(
+    () => toneOf(page),
+    (t) => t === tone,
+    timeoutMs,
+    `tone ${tone}`,
+  )
+  return ms
+}
+
+/** The ids in a page's peers panel, in the order shown. */
+export const peersOf = (page: Page) =>
+  page.locator('[data-peer-id]').evaluateAll((items) => items.map((li) => li.textContent))
+
+/** Prints measured figures in one greppable line, so they can be quoted in a release note. */
+export function figures(values: Record<string, unknown>): void {
+  // eslint-disable-next-line no-console -- printing the measured figures is the point here
+  console.log('[figures]', JSON.stringify(values))
+}
