@@ -23,7 +23,11 @@ export default defineConfig({
     outputFile: { json: 'reports/vitest.json' },
     projects: [
       {
-        test: { name: 'unit', include: ['tests/core/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['tests/core/**/*.test.ts', 'tests/adapters/**/*.test.ts'],
+          environment: 'node',
+        },
       },
       {
         test: {

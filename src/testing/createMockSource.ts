@@ -2,10 +2,10 @@
  * `createMockSource`: a `ConnectionSource` driven by hand, for tests and stories (§10).
  */
 import { checkOptions, invalid, type Rule } from '../core/check.js'
-import { createEmitter } from '../core/emitter.js'
-import { peerLeft, type LeftReason, type Peer } from '../core/peers.js'
-import { phaseOf, toneOf, type ConnectionReason, type ConnectionState } from '../core/states.js'
-import type { ConnectionEvents, ConnectionSnapshot, ConnectionSource } from '../core/types.js'
+import type { LeftReason } from '../core/peers.js'
+import { createSourceKit, type SnapshotExtra } from '../core/sourceKit.js'
+import type { ConnectionReason, ConnectionState } from '../core/states.js'
+import type { ConnectionSource } from '../core/types.js'
 
 /**
  * What `set()` and `drop()` may add to the snapshot they publish, to show a reconnection
@@ -118,126 +118,56 @@ const defaultReasons: Record<ConnectionState, ConnectionReason> = {
  */
 export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
   const start = typeof init === 'string' ? { state: init } : init
-  const events = createEmitter<ConnectionEvents>((error) => console.error('linklight mock:', error))
-  const listeners = new Set<(snapshot: ConnectionSnapshot) => void>()
-  const peers = new Map<string, Peer>()
-  const sent: unknown[] = []
-  let handlers = 0
-  const now = () => Date.now()
-
-  const build = (
-    state: ConnectionState,
-    reason: ConnectionReason | null,
-    previousState: ConnectionState | null,
-    extra: Partial<ConnectionSnapshot> = {},
-  ): ConnectionSnapshot => {
-    const reconnecting = state === 'RECONNECTING' || (extra.attempt ?? 0) > 0
-    return Object.freeze({
-      state,
-      previousState,
-      reason,
-      phase: phaseOf(state, { reconnecting }),
-      tone: toneOf(state),
-      since: now(),
-      attempt: 0,
-      nextRetryAt: null,
-      retrying: state === 'RECONNECTING',
-      lost: false,
-      queued: 0,
-      error:
-        state === 'ERROR' && reason ? { code: reason, message: `Mock failure: ${reason}` } : null,
-      ...extra,
-    })
-  }
-  let snapshot = build(start.state ?? 'CLOSED', start.reason ?? null, null)
+  const kit = createSourceKit({
+    state: start.state ?? 'CLOSED',
+    reason: start.reason ?? null,
+    logPrefix: 'linklight mock:',
+    failurePrefix: 'Mock failure',
+  })
   for (const p of start.peers ?? []) {
     const { id, data } = typeof p === 'string' ? { id: p, data: undefined } : p
-    peers.set(id, {
-      id,
-      online: true,
-      joinedAt: now(),
-      lastSeenAt: now(),
-      ...(data !== undefined && { data }),
-    })
+    kit.peerOnline(id, data)
   }
+  const sent: unknown[] = []
+  const state = () => kit.methods.getSnapshot().state
 
   /** The snapshot fields `options` ask for, after checking them; `where` names the caller. */
   const scheduled = (
     where: string,
     options: MockTransitionOptions | undefined,
     attempt?: number,
-  ): Partial<ConnectionSnapshot> => {
+  ): SnapshotExtra => {
     checkOptions(`createMockSource: ${where}`, options, transitionRules)
     const extra: { attempt?: number; nextRetryAt?: number } = {}
     const wanted = options?.attempt ?? attempt
     if (wanted !== undefined) extra.attempt = wanted
-    if (options?.retryIn !== undefined) extra.nextRetryAt = now() + options.retryIn
+    if (options?.retryIn !== undefined) extra.nextRetryAt = Date.now() + options.retryIn
     return extra
   }
 
-  function moveTo(
-    state: ConnectionState,
-    reason: ConnectionReason,
-    extra?: Partial<ConnectionSnapshot>,
-  ) {
-    const previous = snapshot
-    snapshot = build(state, reason, previous.state, extra)
-    for (const listener of [...listeners]) listener(snapshot)
-    if (state !== previous.state) events.emit('connectionStateChanged', state, reason)
-  }
-
-  const upsert = (id: string, data: unknown, kind: 'peerJoined' | 'peerUpdated') => {
-    const before = peers.get(id)
-    const peer: Peer = {
-      id,
-      online: true,
-      joinedAt: before?.joinedAt ?? now(),
-      lastSeenAt: now(),
-      ...(data !== undefined && { data }),
-    }
-    peers.set(id, peer)
-    events.emit(before ? 'peerUpdated' : kind, peer)
-  }
-
   return {
-    getSnapshot: () => snapshot,
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => void listeners.delete(listener)
-    },
-    on(event, handler) {
-      const off = events.on(event, handler)
-      handlers++
-      let done = false
-      return () => {
-        if (done) return
-        done = true
-        handlers--
-        off()
-      }
-    },
-    listenerCount: () => listeners.size + handlers,
-    getPeers: () => new Map(peers),
+    ...kit.methods,
+    listenerCount: kit.listenerCount,
     get sent() {
       return sent
     },
     connect() {
-      if (snapshot.state === 'CLOSED' || snapshot.state === 'ERROR')
-        moveTo('AWAITING_CONNECTION', 'CONNECTING')
+      if (state() === 'CLOSED' || state() === 'ERROR')
+        kit.moveTo('AWAITING_CONNECTION', 'CONNECTING')
     },
     async login() {
-      moveTo('OPEN', 'JOIN_SUCCESS')
+      kit.moveTo('OPEN', 'JOIN_SUCCESS')
     },
     async send(data) {
       sent.push(data)
     },
-    reconnect: () => moveTo('RECONNECTING', 'RETRY_REQUESTED', { attempt: 1 }),
+    reconnect: () => kit.moveTo('RECONNECTING', 'RETRY_REQUESTED', { attempt: 1 }),
     close() {
-      if (snapshot.state !== 'CLOSED') moveTo('CLOSED', 'LEAVE_CHANNEL')
+      if (state() !== 'CLOSED') kit.moveTo('CLOSED', 'LEAVE_CHANNEL')
     },
-    set: (state, reason = defaultReasons[state], options) =>
-      moveTo(state, reason, scheduled('set()', options)),
-    drop: (options) => moveTo('RECONNECTING', 'INTERRUPTED', scheduled('drop()', options, 1)),
+    set: (next, reason = defaultReasons[next], options) =>
+      kit.moveTo(next, reason, scheduled('set()', options)),
+    drop: (options) => kit.moveTo('RECONNECTING', 'INTERRUPTED', scheduled('drop()', options, 1)),
     scheduleRetry(retryIn) {
       if (retryIn !== null && !retryInRule[0](retryIn))
         invalid(
@@ -247,35 +177,26 @@ export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
           retryIn,
         )
       // Same state, same `since`: only the retry time changes, as when the client schedules one.
-      snapshot = Object.freeze({
-        ...snapshot,
-        nextRetryAt: retryIn === null ? null : now() + retryIn,
-      })
-      for (const listener of [...listeners]) listener(snapshot)
+      kit.patch({ nextRetryAt: retryIn === null ? null : Date.now() + retryIn })
     },
     lose() {
-      const reconnecting = snapshot.state === 'RECONNECTING'
-      const reason = reconnecting && snapshot.reason ? snapshot.reason : 'INTERRUPTED'
+      const now = kit.methods.getSnapshot()
+      const reason = now.state === 'RECONNECTING' && now.reason ? now.reason : 'INTERRUPTED'
       // Still waiting for the same attempt: a scheduled retry stays.
-      moveTo('RECONNECTING', reason, {
-        attempt: Math.max(1, snapshot.attempt),
+      kit.moveTo('RECONNECTING', reason, {
+        attempt: Math.max(1, now.attempt),
         lost: true,
-        nextRetryAt: snapshot.nextRetryAt,
+        nextRetryAt: now.nextRetryAt,
       })
-      events.emit('lost')
+      kit.emit('lost')
     },
     restore() {
-      moveTo('OPEN', 'REJOIN_SUCCESS')
-      events.emit('restored')
+      kit.moveTo('OPEN', 'REJOIN_SUCCESS')
+      kit.emit('restored')
     },
-    fail: (reason = 'MAX_RECONNECT_ATTEMPTS') => moveTo('ERROR', reason),
-    peerJoin: (id, data) => upsert(id, data, 'peerJoined'),
-    peerUpdate: (id, data) => upsert(id, data, 'peerUpdated'),
-    peerLeave(id, reason = 'QUIT') {
-      const peer = peers.get(id)
-      if (!peer) return
-      peers.delete(id)
-      events.emit('peerLeft', peerLeft(peer, reason, now()))
-    },
+    fail: (reason = 'MAX_RECONNECT_ATTEMPTS') => kit.moveTo('ERROR', reason),
+    peerJoin: (id, data) => kit.peerOnline(id, data),
+    peerUpdate: (id, data) => kit.peerOnline(id, data),
+    peerLeave: (id, reason = 'QUIT') => kit.peerOffline(id, reason),
   }
 }
