@@ -25,6 +25,7 @@ export default defineConfig({
         'react/index': 'src/react/index.ts',
         'testing/index': 'src/testing/index.ts',
         'server/index': 'src/server/index.ts',
+        'adapters/deepstream': 'src/adapters/deepstream.ts',
         'server/cli': 'src/server/cli.ts',
       },
       formats: ['es'],

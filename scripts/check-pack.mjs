@@ -73,6 +73,26 @@ const html = renderToString(h(ConnectionProvider, { source: createMockSource('OP
 if (!html.includes('data-state="CLOSED"') || !html.includes('<i>CLOSED</i>')) throw new Error('SSR: ' + html)
 if (!existsSync(fileURLToPath(import.meta.resolve('linklight/styles.css')))) throw new Error('styles.css missing')
 console.log('pack: linklight/react renders on the server, linklight/testing and linklight/styles.css resolve')
+
+const { fromDeepstream } = await import('linklight/deepstream')
+const on = new Map()
+const fakeDeepstream = {
+  getConnectionState: () => 'OPEN',
+  on: (event, callback) => on.set(event, callback),
+  off: (event) => on.delete(event),
+  login: async () => ({}),
+  close() {},
+  resume() {},
+  presence: { getAll: async () => [], subscribe() {}, unsubscribe() {} },
+  event: { emit() {}, subscribe() {}, unsubscribe() {} },
+}
+const deepstream = fromDeepstream(fakeDeepstream)
+on.get('connectionStateChanged')('REDIRECTING')
+const { state, reason } = deepstream.getSnapshot()
+if (state !== 'CHALLENGING' || reason !== 'REDIRECT') throw new Error('deepstream: ' + state + '/' + reason)
+deepstream.close()
+if (on.size) throw new Error('deepstream: listeners left after close()')
+console.log('pack: linklight/deepstream maps a client and lets go of it on close()')
 `,
   )
   execFileSync('node', ['smoke.mjs'], { cwd: dir, stdio: 'inherit', timeout: 20_000 })

@@ -23,7 +23,7 @@ export interface SourceKit {
    * state changed. Handshake states after an `OPEN` count as re-establishing the link.
    */
   moveTo(state: ConnectionState, reason: ConnectionReason, extra?: SnapshotExtra): void
-  /** Publishes the same state with some fields changed (no `connectionStateChanged`). */
+  /** Publishes the same state with some fields changed (no `connectionStateChanged`); nothing when none did. */
   patch(extra: SnapshotExtra): void
   emit: <K extends keyof ConnectionEvents>(
     event: K,
@@ -79,7 +79,8 @@ export function createSourceKit(
       since: now(),
       attempt: 0,
       nextRetryAt: null,
-      retrying: reconnecting && next !== 'OPEN',
+      // Working through attempts: only while reconnecting or in a rejoin's handshake.
+      retrying: reconnecting && (next === 'RECONNECTING' || handshake(next)),
       lost: false,
       queued: 0,
       error: next === 'ERROR' && why ? { code: why, message: `${failurePrefix}: ${why}` } : null,
@@ -140,7 +141,12 @@ export function createSourceKit(
       if (next === 'OPEN') wasOpen = true
       if (next !== previous) events.emit('connectionStateChanged', next, why)
     },
-    patch: (extra) => publish(Object.freeze({ ...snapshot, ...extra })),
+    patch(extra) {
+      const changed = (Object.keys(extra) as (keyof SnapshotExtra)[]).some(
+        (key) => extra[key] !== snapshot[key],
+      )
+      if (changed) publish(Object.freeze({ ...snapshot, ...extra }))
+    },
     emit: events.emit,
     peerOnline: (id, data) => online(id, data),
     peerOffline: offline,
