@@ -1,0 +1,364 @@
+/**
+ * linklight/agora: `fromAgora(client)` turns agora-rtc-sdk-ng's client into a `ConnectionSource`
+ * (§9). It never imports the SDK: it takes the app's client and types it structurally.
+ */
+import { checkOptions } from '../core/check.js'
+import { createSourceKit } from '../core/sourceKit.js'
+import type { ConnectionReason, ConnectionState } from '../core/states.js'
+import type { ConnectionError } from '../core/types.js'
+import {
+  joinErrorReason,
+  leftReasonOf,
+  mapAgoraStateChange,
+  type AgoraConnectionState,
+  type AgoraMapping,
+} from './agoraStates.js'
+import {
+  checkClient,
+  checkCredentials,
+  optionRules,
+  type AgoraClientLike,
+  type AgoraCredentials,
+  type AgoraSource,
+  type FromAgoraOptions,
+} from './agoraClient.js'
+
+export type {
+  AgoraClientEvent,
+  AgoraClientLike,
+  AgoraConnectionStateListener,
+  AgoraCredentials,
+  AgoraRemoteUserLike,
+  AgoraSource,
+  AgoraUid,
+  FromAgoraOptions,
+} from './agoraClient.js'
+export {
+  agoraDisconnectReasons,
+  agoraLeftReasons,
+  mapAgoraStateChange,
+  type AgoraChangeContext,
+  type AgoraConnectionState,
+  type AgoraDisconnectedReason,
+  type AgoraMapping,
+  type AgoraUserLeftReason,
+} from './agoraStates.js'
+
+/** The Agora page's T5 and T7. */
+const LOST_AFTER = 15_000
+const GIVE_UP_AFTER = 1_200_000
+// setTimeout fires at once for longer delays (~24.8 days): longer deadlines wait in steps.
+const MAX_TIMER = 2_147_483_647
+
+/**
+ * A `ConnectionSource` over an agora-rtc-sdk-ng client (`AgoraRTC.createClient(…)`), for
+ * `createConnectionStore` or `<ConnectionProvider source>`. It starts from
+ * `client.connectionState` and `client.remoteUsers`, and follows the client whoever drives it:
+ * `login()` or the app's own `client.join()`.
+ *
+ * - States: `connection-state-change` as in {@link mapAgoraStateChange} and
+ *   {@link agoraDisconnectReasons}. A `CONNECTING` or `RECONNECTING` after the link had been
+ *   `CONNECTED` is a reconnection: phase `RECONNECTING`, `attempt: 1` (Agora does not count its
+ *   attempts, so 1 means "under way"), `nextRetryAt: null` (nor does it say when it tries next).
+ *   Back to `CONNECTED` → `OPEN`/`REJOIN_SUCCESS` and a `restored` event, as linklight's own
+ *   client does after every reconnection.
+ * - The Agora page's timeline: `RECONNECTING` for `lostAfter` (15 s) → `lost: true`, reason
+ *   `LOST`, a `lost` event, still retrying; for `giveUpAfter` (20 min) → `ERROR`/`JOIN_FAILED`,
+ *   and the adapter calls `client.leave()` so that `ERROR` means what it says: no more attempts
+ *   (the page: "UID 1 needs to leave the channel" and join again — `reconnect()` does that).
+ * - Peers: `remoteUsers`, then `user-joined` / `user-left` (`'Quit'` → `QUIT`,
+ *   `'ServerTimeOut'` → `DROPPED`, `'BecomeAudience'` → `QUIT`); ids are `String(uid)`. When the
+ *   client ends up `DISCONNECTED` (and on `close()`) every peer leaves: the SDK empties
+ *   `remoteUsers` then, and announces everyone again with `user-joined` after the next join.
+ * - `connect()`: after `close()` or `ERROR`, listens again and, with remembered credentials,
+ *   joins again; otherwise nothing. `reconnect()`: after `ERROR`, `RECONNECTING`/
+ *   `RETRY_REQUESTED`, then leave and join with the remembered credentials (without them, an
+ *   `error` event says to call `login()`); while the SDK is retrying by itself it does nothing:
+ *   the SDK has no "retry now", and leaving would unpublish the app's tracks.
+ * - `send()` rejects: the RTC client has no public message channel.
+ * - `close()`: `CLOSED`/`LEAVE_CHANNEL`, clears its timers, takes every listener off the client
+ *   and calls `client.leave()`. `login()` or `connect()` starts listening again.
+ *
+ * @example
+ * ```tsx
+ * import AgoraRTC from 'agora-rtc-sdk-ng'
+ * import { fromAgora } from 'linklight/agora'
+ * import { ConnectionIndicator, ConnectionProvider } from 'linklight/react'
+ *
+ * const source = fromAgora(AgoraRTC.createClient({ mode: 'rtc', codec: 'vp8' }))
+ * source.login({ appid: APP_ID, channel: 'lobby', token }).catch(showJoinError)
+ *
+ * <ConnectionProvider source={source}>
+ *   <ConnectionIndicator />
+ * </ConnectionProvider>
+ * ```
+ */
+export function fromAgora(client: AgoraClientLike, options?: FromAgoraOptions): AgoraSource {
+  checkClient(client)
+  checkOptions('fromAgora', options, optionRules)
+  const lostAfter = options?.lostAfter ?? LOST_AFTER
+  const giveUpAfter = options?.giveUpAfter ?? GIVE_UP_AFTER
+
+  const start = client.connectionState
+  const first = mapAgoraStateChange(start, 'DISCONNECTED') ?? { state: 'CLOSED', reason: null }
+  const kit = createSourceKit({
+    state: first.state,
+    // Nothing has happened yet while the client is idle.
+    reason: start === 'DISCONNECTED' ? null : first.reason,
+    logPrefix: 'linklight fromAgora:',
+    failurePrefix: 'Agora',
+  })
+  const snapshot = kit.methods.getSnapshot
+
+  let attached = false
+  let credentials: AgoraCredentials | undefined
+  // Has been CONNECTED since it last joined: a CONNECTED now re-establishes the link.
+  let wasOpen = start === 'CONNECTED' || start === 'RECONNECTING'
+  // reconnect() after ERROR: its join counts as a rejoin.
+  let rejoinRequested = false
+  // Bumped on every CLOSED and ERROR: a join that fails after one of them must not override it.
+  let endings = 0
+  // Joins of login() in flight: their failure is told by the rejected promise, with its reason.
+  let ownJoins = 0
+  // leave() calls made after ERROR: the DISCONNECTED they cause must not turn ERROR into CLOSED.
+  let quietLeaves = 0
+  let leaving: Promise<void> | undefined
+
+  // The current outage: whether `lostAfter` passed, and its two deadlines.
+  let outage: { lost: boolean; timers: ReturnType<typeof setTimeout>[] } | undefined
+
+  const after = (delay: number, done: () => void, timers: ReturnType<typeof setTimeout>[]) => {
+    if (delay === Infinity) return
+    const step = Math.min(delay, MAX_TIMER)
+    timers.push(setTimeout(() => (delay > step ? after(delay - step, done, timers) : done()), step))
+  }
+  const startOutage = () => {
+    if (outage) return
+    const current = (outage = { lost: false, timers: [] })
+    after(lostAfter, () => lose(current), current.timers)
+    after(giveUpAfter, giveUp, current.timers)
+  }
+  const endOutage = () => {
+    outage?.timers.forEach(clearTimeout)
+    outage = undefined
+  }
+
+  /** Snapshot fields of a state: an attempt under way and `lost` during an outage. */
+  const extraFor = (state: ConnectionState) => {
+    const retrying =
+      outage !== undefined ||
+      state === 'RECONNECTING' ||
+      (state === 'AWAITING_CONNECTION' && (wasOpen || rejoinRequested))
+    return { attempt: retrying ? 1 : 0, lost: retrying && (outage?.lost ?? false) }
+  }
+
+  const failure = (reason: ConnectionReason, message: string): ConnectionError => ({
+    code: reason,
+    message: `Agora: ${message}`,
+  })
+
+  /** Moves to what an Agora change maps to, with all that goes with it. */
+  const apply = ({ state, reason, message }: AgoraMapping) => {
+    const now = snapshot()
+    if (now.state === state && now.reason === reason) return
+    if (state === 'RECONNECTING') startOutage()
+    if (state === 'OPEN' || state === 'CLOSED' || state === 'ERROR') endOutage()
+    if (state === 'CLOSED' || state === 'ERROR') {
+      endings++
+      wasOpen = rejoinRequested = false
+      kit.moveTo(
+        state,
+        reason,
+        state === 'ERROR' ? { error: failure(reason, message ?? reason) } : {},
+      )
+      kit.replacePeers([])
+      return
+    }
+    kit.moveTo(state, reason, extraFor(state))
+    if (state === 'OPEN') {
+      wasOpen = true
+      rejoinRequested = false
+      if (reason === 'REJOIN_SUCCESS') kit.emit('restored')
+    }
+  }
+
+  function lose(current: NonNullable<typeof outage>) {
+    current.lost = true
+    // The state stays; the reason says why it matters now.
+    const { state } = snapshot()
+    kit.moveTo(state, 'LOST', extraFor(state))
+    kit.emit('lost')
+  }
+
+  function giveUp() {
+    apply({
+      state: 'ERROR',
+      reason: 'JOIN_FAILED',
+      message: `not reconnected within giveUpAfter (${giveUpAfter} ms); left the channel`,
+    })
+    void leaveQuietly()
+  }
+
+  /** `client.leave()`, a failure reported as an `error` event. */
+  const leaveClient = () =>
+    client.leave().catch((error: unknown) =>
+      kit.emit('error', {
+        code: 'LEAVE_FAILED',
+        message: `Agora: client.leave() failed: ${error instanceof Error ? error.message : String(error)}`,
+      }),
+    )
+  function leaveQuietly(): Promise<void> {
+    if (client.connectionState === 'DISCONNECTED') return leaving ?? Promise.resolve()
+    quietLeaves++
+    const done = leaveClient().finally(() => {
+      quietLeaves--
+      if (leaving === done) leaving = undefined
+    })
+    return (leaving = done)
+  }
+
+  const onStateChange = (
+    current: AgoraConnectionState,
+    previous: AgoraConnectionState,
+    reason?: string,
+  ) => {
+    if (current === 'DISCONNECTED' && (reason === undefined || reason === 'LEAVE')) {
+      if (quietLeaves) return
+      // login() rejects right after this, and knows why the join failed.
+      if (ownJoins && reason === undefined && previous === 'CONNECTING') return
+    }
+    const mapped = mapAgoraStateChange(current, previous, reason, {
+      rejoining: wasOpen || rejoinRequested,
+    })
+    if (!mapped) return
+    // The SDK's own name for what happened goes into the error message.
+    apply(
+      reason && mapped.message ? { ...mapped, message: `${mapped.message} (${reason})` } : mapped,
+    )
+  }
+  const onUserJoined = (user: { uid: unknown }) => kit.peerOnline(String(user.uid))
+  const onUserLeft = (user: { uid: unknown }, reason: unknown) =>
+    kit.peerOffline(String(user.uid), leftReasonOf(reason))
+
+  /** Listens to the client, and catches up with where it is now. */
+  function attach() {
+    if (attached) return
+    attached = true
+    client.on('connection-state-change', onStateChange)
+    client.on('user-joined', onUserJoined)
+    client.on('user-left', onUserLeft)
+    const now = client.connectionState
+    if (now !== 'DISCONNECTED') {
+      // Joined while nobody listened: a join, not a rejoin.
+      const mapped = mapAgoraStateChange(now, 'DISCONNECTED')
+      if (mapped) apply(mapped)
+      wasOpen ||= now === 'RECONNECTING'
+    }
+    if (snapshot().state === 'RECONNECTING') {
+      startOutage()
+      kit.patch({ attempt: 1 })
+    }
+    kit.replacePeers(client.remoteUsers.map((user) => String(user.uid)))
+  }
+  function detach() {
+    if (!attached) return
+    attached = false
+    client.off('connection-state-change', onStateChange)
+    client.off('user-joined', onUserJoined)
+    client.off('user-left', onUserLeft)
+  }
+
+  async function join({ appid, channel, token, uid }: AgoraCredentials): Promise<void> {
+    const ended = endings
+    ownJoins++
+    try {
+      await client.join(appid, channel, token ?? null, uid ?? null)
+    } catch (error) {
+      // Unless a leave, a close or an error the SDK told us about came first, the join failing
+      // is the news: ERROR with what the SDK's error says.
+      if (attached && endings === ended && client.connectionState === 'DISCONNECTED') {
+        const reason = joinErrorReason(error)
+        apply({
+          state: 'ERROR',
+          reason,
+          message: `join failed: ${error instanceof Error ? error.message : String(error)}`,
+        })
+      }
+      throw error
+    } finally {
+      ownJoins--
+    }
+  }
+
+  /** Joins again with `given`, once the SDK is idle (leaving first when it is not). */
+  async function rejoin(given: AgoraCredentials): Promise<void> {
+    await leaving
+    if (client.connectionState !== 'DISCONNECTED') await leaveQuietly()
+    if (attached) return join(given)
+  }
+
+  function connect() {
+    attach()
+    const { state } = snapshot()
+    // The failure shows as ERROR; there is no caller to reject.
+    if (credentials && (state === 'CLOSED' || state === 'ERROR'))
+      void rejoin(credentials).catch(() => {})
+  }
+
+  attach()
+
+  return {
+    ...kit.methods,
+    connect,
+    async login(given) {
+      const next = given === undefined ? credentials : checkCredentials(given)
+      if (!next)
+        throw new TypeError(
+          'fromAgora: login() needs credentials the first time: login({ appid, channel, token, uid })',
+        )
+      credentials = next
+      attach()
+      // After giving up, the SDK may still be leaving: it refuses a join until it has.
+      if (leaving) await leaving
+      if (!attached)
+        throw new Error(
+          'fromAgora: close() was called before login() could join; call login() again',
+        )
+      return join(next)
+    },
+    async send() {
+      throw new Error(
+        'fromAgora: send() is not available: the Agora RTC client has no message channel. Send data with Agora Signaling (RTM) or your own server.',
+      )
+    },
+    reconnect() {
+      attach()
+      const { state } = snapshot()
+      if (state === 'CLOSED') return connect()
+      if (state !== 'ERROR') return
+      if (!credentials) {
+        kit.emit('error', {
+          code: 'NO_CREDENTIALS',
+          message:
+            'fromAgora: reconnect() does not know what to join: call login({ appid, channel, token, uid }) instead',
+        })
+        return
+      }
+      rejoinRequested = true
+      kit.moveTo('RECONNECTING', 'RETRY_REQUESTED', { attempt: 1 })
+      startOutage()
+      void rejoin(credentials).catch(() => {})
+    },
+    close() {
+      detach()
+      endOutage()
+      wasOpen = rejoinRequested = false
+      if (snapshot().state !== 'CLOSED') {
+        endings++
+        kit.moveTo('CLOSED', 'LEAVE_CHANNEL')
+      }
+      kit.replacePeers([])
+      if (client.connectionState !== 'DISCONNECTED') void leaveClient()
+    },
+  }
+}
