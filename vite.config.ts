@@ -26,6 +26,7 @@ export default defineConfig({
         'testing/index': 'src/testing/index.ts',
         'server/index': 'src/server/index.ts',
         'adapters/deepstream': 'src/adapters/deepstream.ts',
+        'adapters/agora': 'src/adapters/agora.ts',
         'server/cli': 'src/server/cli.ts',
       },
       formats: ['es'],

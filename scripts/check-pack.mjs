@@ -93,6 +93,23 @@ if (state !== 'CHALLENGING' || reason !== 'REDIRECT') throw new Error('deepstrea
 deepstream.close()
 if (on.size) throw new Error('deepstream: listeners left after close()')
 console.log('pack: linklight/deepstream maps a client and lets go of it on close()')
+
+const { fromAgora } = await import('linklight/agora')
+const agoraOn = new Map()
+const agora = fromAgora({
+  connectionState: 'CONNECTED',
+  remoteUsers: [{ uid: 7 }],
+  on: (event, listener) => agoraOn.set(event, listener),
+  off: (event) => agoraOn.delete(event),
+  join: async () => 1,
+  leave: async () => {},
+})
+if (!agora.getPeers().has('7')) throw new Error('agora: remoteUsers are not peers')
+agoraOn.get('connection-state-change')('DISCONNECTED', 'CONNECTED', 'UID_BANNED')
+if (agora.getSnapshot().reason !== 'BANNED_BY_SERVER') throw new Error('agora: ' + agora.getSnapshot().reason)
+agora.close()
+if (agoraOn.size) throw new Error('agora: listeners left after close()')
+console.log('pack: linklight/agora maps a client and lets go of it on close()')
 `,
   )
   execFileSync('node', ['smoke.mjs'], { cwd: dir, stdio: 'inherit', timeout: 20_000 })
