@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useState } from 'react'
-import { expect, userEvent, waitFor, within } from 'storybook/test'
+import { expect, waitFor, within } from 'storybook/test'
 import { fromDeepstream } from '../src/adapters/deepstream.js'
 import { ConnectionIndicator, ConnectionProvider, useConnection } from '../src/react/index.js'
 import {
@@ -8,6 +8,7 @@ import {
   type FakeDeepstreamClient,
 } from '../tests/fakes/deepstreamClient.js'
 import { PeerList } from './support/PeerList.js'
+import { click, expectShown, field, SETTLE } from './support/play.js'
 import './support/stories.css'
 
 /** What linklight shows next to what deepstream itself says. */
@@ -101,37 +102,29 @@ export default meta
 
 type Story = StoryObj<typeof meta>
 
-const SETTLE = { timeout: 4000 }
-const click = (canvasElement: HTMLElement, name: string) =>
-  userEvent.click(within(canvasElement).getByRole('button', { name }))
-const field = (canvasElement: HTMLElement, name: string) =>
-  canvasElement.querySelector(`[data-field="${name}"]`)?.textContent
-const tone = (canvasElement: HTMLElement) =>
-  within(canvasElement).getByRole('status').getAttribute('data-tone')
-
 export const Adapter: Story = {
   name: 'deepstream client',
   play: async ({ canvasElement }) => {
     await expect(field(canvasElement, 'state')).toBe('AWAITING_AUTHENTICATION · —')
     await click(canvasElement, 'Log in')
-    await waitFor(() => expect(tone(canvasElement)).toBe('good'))
+    await waitFor(() => expectShown(canvasElement, 'OPEN', 'good'))
     await click(canvasElement, 'A user logs in')
     await waitFor(() => expect(within(canvasElement).getByText('ada')).toBeInTheDocument())
 
     await click(canvasElement, 'Heartbeats missed')
     await expect(field(canvasElement, 'state')).toBe('RECONNECTING · KEEP_ALIVE_TIMEOUT')
     await expect(field(canvasElement, 'deepstream')).toBe('OPEN')
-    await waitFor(() => expect(tone(canvasElement)).toBe('neutral'), SETTLE)
+    await waitFor(() => expectShown(canvasElement, 'RECONNECTING', 'neutral'), SETTLE)
 
     await click(canvasElement, 'Attempts run out')
-    await waitFor(() => expect(tone(canvasElement)).toBe('bad'), { timeout: 500 })
+    await waitFor(() => expectShown(canvasElement, 'ERROR', 'bad'), { timeout: 500 })
     await expect(field(canvasElement, 'state')).toBe('ERROR · MAX_RECONNECT_ATTEMPTS')
     await expect(field(canvasElement, 'deepstream')).toBe('CLOSED')
 
     await click(canvasElement, 'Retry now')
     await expect(field(canvasElement, 'state')).toBe('RECONNECTING · RETRY_REQUESTED')
     await click(canvasElement, 'Server answers')
-    await waitFor(() => expect(tone(canvasElement)).toBe('good'), SETTLE)
+    await waitFor(() => expectShown(canvasElement, 'OPEN', 'good'), SETTLE)
     await expect(field(canvasElement, 'state')).toBe('OPEN · JOIN_SUCCESS')
   },
 }

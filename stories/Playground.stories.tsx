@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useEffect, useId, useState } from 'react'
-import { expect, userEvent, waitFor, within } from 'storybook/test'
+import { expect, waitFor, within } from 'storybook/test'
 import type { ConnectionReason, ConnectionState, Tone } from '../src/index.js'
 import {
   ConnectionIndicator,
@@ -13,6 +13,7 @@ import {
 import { expectNoAxeViolations } from './support/axe.js'
 import { useMockSource } from './support/MockConnection.js'
 import { PeerList } from './support/PeerList.js'
+import { click, expectShown, field, SETTLE } from './support/play.js'
 import './support/stories.css'
 
 /** How long the mock says it waits before its next attempt, for the countdown. */
@@ -211,30 +212,11 @@ type Story = StoryObj<typeof meta>
 
 // What the plays check after each control.
 
-/** Long enough for the store's smoothing (enterDelay 1 s, minVisible 1.5 s) and a render. */
-const SETTLE = { timeout: 4000 }
-
-async function expectShown(canvasElement: HTMLElement, state: ConnectionState, tone: Tone) {
-  const indicator = within(canvasElement).getByRole('status')
-  await expect(indicator).toHaveAttribute('data-state', state)
-  await expect(indicator).toHaveAttribute('data-tone', tone)
-  await expect(indicator).toHaveTextContent(defaultLabels[state])
-  const lit = indicator.querySelectorAll('[data-lit]')
-  await expect(lit).toHaveLength(1)
-  await expect(lit[0]).toHaveAttribute('data-lamp', tone)
-}
-
-const field = (canvasElement: HTMLElement, name: string) =>
-  canvasElement.querySelector(`[data-field="${name}"]`)?.textContent
-
 const timeline = (canvasElement: HTMLElement) =>
   within(within(canvasElement).getByTestId('timeline'))
     .getAllByRole('listitem')
     .filter((item) => item.dataset.kind === 'state')
     .map((item) => item.textContent?.replace(/^\+[\d.]+ s /, ''))
-
-const click = (canvasElement: HTMLElement, name: string) =>
-  userEvent.click(within(canvasElement).getByRole('button', { name }))
 
 /** The default story; its play runs axe-core on the whole playground, before and after trouble. */
 export const Default: Story = {
