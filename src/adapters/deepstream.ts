@@ -15,21 +15,23 @@ type Callback = (...args: never[]) => void
 
 /**
  * The parts of `@deepstream/client`'s `DeepstreamClient` the adapter uses; the real client fits
- * it as it is.
+ * it as it is. A stand-in may leave out the optional ones: without `presence` there are no
+ * peers, without `event` `send()` refuses, without `resume` a give-up is final, and without
+ * `off` the adapter's listeners stay on the client after `close()` (and do nothing).
  */
 export interface DeepstreamClientLike {
   getConnectionState(): string
   on(event: string, callback: Callback): unknown
-  off(event: string, callback: Callback): unknown
+  off?(event: string, callback: Callback): unknown
   login(details: object): Promise<unknown>
   close(): void
-  resume(): Promise<void> | void
-  readonly presence: {
+  resume?(): Promise<void> | void
+  readonly presence?: {
     getAll(): Promise<string[]>
     subscribe(callback: (user: string, online: boolean) => void): void
     unsubscribe(callback: (user: string, online: boolean) => void): void
   }
-  readonly event: {
+  readonly event?: {
     emit(name: string, data: never): void
     subscribe(name: string, callback: (data: unknown) => void): void
     unsubscribe(name: string, callback: (data: unknown) => void): void
@@ -62,11 +64,7 @@ const rules: Record<keyof FromDeepstreamOptions, Rule> = {
 
 const looksLikeClient = (client: unknown): client is DeepstreamClientLike =>
   isObject(client) &&
-  ['getConnectionState', 'on', 'off', 'login', 'close', 'resume'].every(
-    (name) => typeof client[name] == 'function',
-  ) &&
-  isObject(client.presence) &&
-  isObject(client.event)
+  ['getConnectionState', 'on', 'login', 'close'].every((name) => typeof client[name] == 'function')
 
 /**
  * Lights linklight's indicator from a `@deepstream/client` 7 client: its sixteen states mapped
@@ -139,7 +137,7 @@ export function fromDeepstream(
     outbox.flush((message) => {
       sending = true
       try {
-        client.event.emit(topic, JSON.parse(message.frame) as never)
+        client.event!.emit(topic, JSON.parse(message.frame) as never)
       } finally {
         sending = false
       }
@@ -152,7 +150,7 @@ export function fromDeepstream(
 
   const fetchPeers = () => {
     const asked = generation
-    client.presence.getAll().then(
+    client.presence?.getAll().then(
       (users) => {
         if (asked === generation && snapshot().state === 'OPEN') kit.replacePeers(users, 'QUIT')
       },
@@ -195,7 +193,9 @@ export function fromDeepstream(
     if (next === 'CLOSED' || next === 'ERROR') rejoining = false
   }
 
-  const onError = (_meta: unknown, event: string) => {
+  // deepstream reports error(meta, event, topic); a bare error(event) is read the same way.
+  const onError = (meta: unknown, reported?: unknown) => {
+    const event = String(typeof reported == 'string' ? reported : meta)
     if (event === 'HEARTBEAT_TIMEOUT') {
       cause = 'KEEP_ALIVE_TIMEOUT'
       if (snapshot().state === 'OPEN') onState('RECONNECTING')
@@ -242,17 +242,17 @@ export function fromDeepstream(
     attached = true
     generation++
     for (const [event, callback] of listeners) client.on(event, callback)
-    client.presence.subscribe(onPresence)
-    client.event.subscribe(topic, onMessage)
+    client.presence?.subscribe(onPresence)
+    client.event?.subscribe(topic, onMessage)
   }
   const detach = () => {
     if (!attached) return
     attached = false
     generation++
     stopRecheck()
-    for (const [event, callback] of listeners) client.off(event, callback)
-    client.presence.unsubscribe(onPresence)
-    client.event.unsubscribe(topic, onMessage)
+    for (const [event, callback] of listeners) client.off?.(event, callback)
+    client.presence?.unsubscribe(onPresence)
+    client.event?.unsubscribe(topic, onMessage)
   }
 
   /** Brings a client that closed or gave up back: `resume()` starts its attempts over. */
@@ -260,6 +260,7 @@ export function fromDeepstream(
     attach()
     const state = client.getConnectionState() as DeepstreamState
     if (state !== 'CLOSED' && state !== 'CLOSING' && state !== 'OFFLINE') return false
+    if (!client.resume) return false
     cause = 'RETRY_REQUESTED'
     gaveUp = false
     void Promise.resolve(client.resume()).catch(() => {})
@@ -288,6 +289,10 @@ export function fromDeepstream(
       if (frame === undefined)
         throw new TypeError(
           `fromDeepstream: send() data must be JSON data (got ${typeof data}; send null)`,
+        )
+      if (!client.event)
+        throw new TypeError(
+          'fromDeepstream: send() needs the client’s event handler (client.event), which a DeepstreamClient has',
         )
       const offline = snapshot().state !== 'OPEN'
       const sent = outbox.add(() => frame, offline)

@@ -219,6 +219,29 @@ describe('§9 deepstream: peers, messages, options, cleanup', () => {
     )
   })
 
+  test('a stand-in with only getConnectionState, on, login and close still lights the indicator', () => {
+    const handlers = new Map<string, (...args: unknown[]) => void>()
+    const source = fromDeepstream({
+      getConnectionState: () => 'OPEN',
+      on: (event: string, callback: (...args: unknown[]) => void) => handlers.set(event, callback),
+      login: async () => ({}),
+      close() {},
+    } as never)
+    handlers.get('error')!('HEARTBEAT_TIMEOUT') // a bare error(event)
+    expect(source.getSnapshot()).toMatchObject({
+      state: 'RECONNECTING',
+      reason: 'KEEP_ALIVE_TIMEOUT',
+    })
+    handlers.get('MAX_RECONNECTION_ATTEMPTS_REACHED')!(5)
+    expect(source.getSnapshot()).toMatchObject({ state: 'ERROR', reason: 'MAX_RECONNECT_ATTEMPTS' })
+    expect(source.getPeers().size).toBe(0)
+    expect(() => source.send('hi')).toThrow(/send\(\) needs the client’s event handler/)
+    source.reconnect() // no resume(): stays where it is
+    expect(source.getSnapshot().state).toBe('ERROR')
+    source.close()
+    expect(source.getSnapshot().state).toBe('CLOSED')
+  })
+
   test('close(): CLOSED/LEAVE_CHANNEL, held messages rejected, no listener and no timer left', async () => {
     vi.useFakeTimers()
     const { client, source, changes } = adapt('AWAITING_AUTHENTICATION')
