@@ -18,6 +18,12 @@ type Callback = (...args: never[]) => void
  * it as it is. A stand-in may leave out the optional ones: without `presence` there are no
  * peers, without `event` `send()` refuses, without `resume` a give-up is final, and without
  * `off` the adapter's listeners stay on the client after `close()` (and do nothing).
+ *
+ * @example
+ * ```ts
+ * import { DeepstreamClient } from '@deepstream/client'
+ * const client: DeepstreamClientLike = new DeepstreamClient('wss://example.com/deepstream')
+ * ```
  */
 export interface DeepstreamClientLike {
   getConnectionState(): string
@@ -38,7 +44,14 @@ export interface DeepstreamClientLike {
   }
 }
 
-/** Options of {@link fromDeepstream}. */
+/**
+ * Options of {@link fromDeepstream}.
+ *
+ * @example
+ * ```ts
+ * fromDeepstream(client, { topic: 'chat', queueLimit: 100, presenceRecheck: 500 })
+ * ```
+ */
 export interface FromDeepstreamOptions {
   /** The deepstream event `send()` emits on and messages arrive from (default `'linklight'`). */
   topic?: string

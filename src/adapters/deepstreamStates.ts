@@ -73,6 +73,12 @@ export interface DeepstreamContext {
  * The linklight state and reason for deepstream's `state`, or `null` to stay where it is (the
  * `CLOSING`/`CLOSED` deepstream passes through after giving up: the deepstream page calls that
  * moment an error, and so does linklight, until the app tries again).
+ *
+ * @example
+ * ```ts
+ * mapDeepstreamState('OPEN', { gaveUp: false, rejoining: true, cause: null }) // ['OPEN', 'REJOIN_SUCCESS']
+ * mapDeepstreamState('CLOSED', { gaveUp: true, rejoining: false, cause: null }) // null: still ERROR
+ * ```
  */
 export function mapDeepstreamState(
   state: string,
