@@ -16,6 +16,7 @@ import {
 import {
   checkClient,
   checkCredentials,
+  completeClient,
   optionRules,
   type AgoraClientLike,
   type AgoraCredentials,
@@ -93,8 +94,9 @@ const MAX_TIMER = 2_147_483_647
  * </ConnectionProvider>
  * ```
  */
-export function fromAgora(client: AgoraClientLike, options?: FromAgoraOptions): AgoraSource {
-  checkClient(client)
+export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): AgoraSource {
+  checkClient(given)
+  const client = completeClient(given)
   checkOptions('fromAgora', options, optionRules)
   const lostAfter = options?.lostAfter ?? LOST_AFTER
   const giveUpAfter = options?.giveUpAfter ?? GIVE_UP_AFTER

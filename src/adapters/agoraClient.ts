@@ -66,19 +66,19 @@ export type AgoraClientEvent = 'connection-state-change' | 'user-joined' | 'user
  * ```
  */
 export interface AgoraClientLike {
-  readonly connectionState: AgoraConnectionState
-  readonly remoteUsers: readonly AgoraRemoteUserLike[]
+  readonly connectionState?: AgoraConnectionState
+  readonly remoteUsers?: readonly AgoraRemoteUserLike[]
   on(event: 'connection-state-change', listener: AgoraConnectionStateListener): void
   on(event: 'user-joined', listener: (user: AgoraRemoteUserLike) => void): void
   on(event: 'user-left', listener: (user: AgoraRemoteUserLike, reason: string) => void): void
-  off(event: AgoraClientEvent, listener: (...args: never[]) => void): void
-  join(
+  off?(event: AgoraClientEvent, listener: (...args: never[]) => void): void
+  join?(
     appid: string,
     channel: string,
     token: string | null,
     uid?: AgoraUid | null,
   ): Promise<AgoraUid>
-  leave(): Promise<void>
+  leave?(): Promise<void>
 }
 
 /**
@@ -163,11 +163,16 @@ export function checkClient(client: unknown): asserts client is AgoraClientLike 
       "a client, not the SDK itself: pass AgoraRTC.createClient({ mode: 'rtc', codec: 'vp8' })",
       client,
     )
+  // Only `on` is needed to follow a client; the rest is used when there (a stand-in in a test
+  // may leave it out), but what is there must be what the SDK would have.
   const looksRight =
     isObject(client) &&
-    ['on', 'off', 'join', 'leave'].every((name) => typeof client[name] == 'function') &&
-    AGORA_STATES.includes(client.connectionState) &&
-    Array.isArray(client.remoteUsers)
+    typeof client.on == 'function' &&
+    ['off', 'join', 'leave'].every(
+      (name) => client[name] === undefined || typeof client[name] == 'function',
+    ) &&
+    (client.connectionState === undefined || AGORA_STATES.includes(client.connectionState)) &&
+    (client.remoteUsers === undefined || Array.isArray(client.remoteUsers))
   if (!looksRight)
     invalid(
       where,
@@ -200,4 +205,33 @@ export function checkCredentials(credentials: unknown): AgoraCredentials {
   // A copy: what the app does to its object later is not what reconnect() joins with.
   const { appid, channel, token, uid } = credentials as unknown as AgoraCredentials
   return { appid, channel, token, uid }
+}
+
+/** The client with what the SDK always has filled in where a stand-in left it out. */
+export type CompleteAgoraClient = Required<AgoraClientLike>
+
+/**
+ * `client` as the adapter uses it: missing `connectionState` reads `'DISCONNECTED'`, missing
+ * `remoteUsers` none, a missing `off` or `leave` does nothing, and a missing `join` refuses.
+ */
+export function completeClient(client: AgoraClientLike): CompleteAgoraClient {
+  return {
+    get connectionState() {
+      return client.connectionState ?? 'DISCONNECTED'
+    },
+    get remoteUsers() {
+      return client.remoteUsers ?? []
+    },
+    on: client.on.bind(client),
+    off: (event, listener) => client.off?.(event, listener),
+    join: (...args) =>
+      client.join
+        ? client.join(...args)
+        : Promise.reject(
+            new TypeError(
+              'fromAgora: login() needs client.join(), which an agora-rtc-sdk-ng client has',
+            ),
+          ),
+    leave: () => client.leave?.() ?? Promise.resolve(),
+  }
 }

@@ -532,6 +532,26 @@ describe('agora: options and the client are checked', () => {
     )
   })
 
+  it('a stand-in with only on() still lights the indicator; login() says what is missing', async () => {
+    const listeners = new Map<string, (...args: unknown[]) => void>()
+    const source = fromAgora({
+      on: (event: string, listener: (...args: unknown[]) => void) => listeners.set(event, listener),
+    } as unknown as AgoraClientLike)
+    expect(source.getSnapshot()).toMatchObject({ state: 'CLOSED', reason: null })
+    listeners.get('connection-state-change')!('CONNECTING', 'DISCONNECTED')
+    listeners.get('connection-state-change')!('CONNECTED', 'CONNECTING')
+    listeners.get('user-joined')!({ uid: 42 })
+    expect(source.getSnapshot()).toMatchObject({ state: 'OPEN', reason: 'JOIN_SUCCESS' })
+    expect([...source.getPeers().keys()]).toEqual(['42'])
+    listeners.get('connection-state-change')!('DISCONNECTED', 'CONNECTED', 'UID_BANNED')
+    expect(source.getSnapshot()).toMatchObject({ state: 'ERROR', reason: 'BANNED_BY_SERVER' })
+    await expect(source.login({ appid: 'app', channel: 'lobby' })).rejects.toThrow(
+      'fromAgora: login() needs client.join(), which an agora-rtc-sdk-ng client has',
+    )
+    source.close()
+    expect(source.getSnapshot().state).toBe('CLOSED')
+  })
+
   it('the SDK itself instead of a client → TypeError saying to call createClient', () => {
     const AgoraRTC = { createClient: () => new FakeAgoraClient() }
     expect(() => fromAgora(AgoraRTC as unknown as AgoraClientLike)).toThrow(

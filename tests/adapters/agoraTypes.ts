@@ -61,8 +61,10 @@ export const fakeClient: AgoraClientLike = null as unknown as FakeAgoraClient
 export const fakeIsFaithful: FakedClient = null as unknown as FakeAgoraClient
 
 // ── and the checks above can fail ───────────────────────────────────────────────
-// @ts-expect-error a client without leave() is not an AgoraClientLike
-export const noLeave: AgoraClientLike = null as unknown as Omit<IAgoraRTCClient, 'leave'>
+// @ts-expect-error a client without on() is not an AgoraClientLike
+export const noOn: AgoraClientLike = null as unknown as Omit<IAgoraRTCClient, 'on'>
+// @ts-expect-error nor is one whose leave() is not the SDK's
+export const badLeave: AgoraClientLike = { on() {}, leave: () => 'left' }
 // @ts-expect-error a union missing one of the SDK's reasons is not the same type
 export const missingReason: Equal<
   Exclude<AgoraDisconnectedReason, 'UID_CONFLICT'>,
