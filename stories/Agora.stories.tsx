@@ -12,6 +12,7 @@ import {
 } from '../src/react/index.js'
 import { FakeAgoraClient } from '../tests/fakes/agoraClient.js'
 import { expectNoAxeViolations } from './support/axe.js'
+import { Button } from './support/Button.js'
 import { PeerList } from './support/PeerList.js'
 import { click, expectShown, field, SETTLE } from './support/play.js'
 import './support/stories.css'
@@ -71,22 +72,6 @@ function Facts({ client }: { client: FakeAgoraClient }) {
       <dt>Error</dt>
       <dd data-field="error">{error?.message ?? '—'}</dd>
     </dl>
-  )
-}
-
-function Button({
-  onClick,
-  children,
-  disabled = false,
-}: {
-  onClick: () => void
-  children: string
-  disabled?: boolean
-}) {
-  return (
-    <button type="button" className="ll-button" onClick={onClick} disabled={disabled}>
-      {children}
-    </button>
   )
 }
 

@@ -2,21 +2,20 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useState } from 'react'
 import { expect, waitFor, within } from 'storybook/test'
 import { fromDeepstream } from '../src/adapters/deepstream.js'
-import { ConnectionIndicator, ConnectionProvider, useConnection } from '../src/react/index.js'
+import { ConnectionIndicator, ConnectionProvider } from '../src/react/index.js'
 import {
   createFakeDeepstreamClient,
   type FakeDeepstreamClient,
 } from '../tests/fakes/deepstreamClient.js'
+import { Button } from './support/Button.js'
 import { PeerList } from './support/PeerList.js'
 import { click, expectShown, field, SETTLE } from './support/play.js'
 import './support/stories.css'
+import { useStateAndReason } from './support/useStateAndReason.js'
 
 /** What linklight shows next to what deepstream itself says. */
 function States({ client }: { client: FakeDeepstreamClient }) {
-  const { state, reason } = useConnection(
-    (s) => ({ state: s.state, reason: s.reason }),
-    (a, b) => a.state === b.state && a.reason === b.reason,
-  )
+  const { state, reason } = useStateAndReason()
   return (
     <dl className="ll-facts">
       <div>
@@ -75,9 +74,9 @@ function DeepstreamAdapter() {
         </section>
         <section className="ll-panel" aria-label="Controls">
           {actions.map(([label, act]) => (
-            <button key={label} type="button" className="ll-button" onClick={act}>
+            <Button key={label} onClick={act}>
               {label}
-            </button>
+            </Button>
           ))}
         </section>
         <PeerList />

@@ -8,8 +8,10 @@ import {
   useConnection,
   useConnectionStore,
 } from '../src/react/index.js'
+import { Button } from './support/Button.js'
 import { PeerList } from './support/PeerList.js'
 import './support/stories.css'
+import { useStateAndReason } from './support/useStateAndReason.js'
 
 /** Where `npm start` (and `npx linklight-server` by default) serves the reference server. */
 const SERVER_URL = 'ws://127.0.0.1:8787'
@@ -26,18 +28,13 @@ function ServerHelp() {
         <code>npm start</code>, or anywhere with <code>npx linklight-server</code>, then press Retry
         now.
       </p>
-      <button type="button" className="ll-button" onClick={() => store.getState().reconnect()}>
-        Retry now
-      </button>
+      <Button onClick={() => store.getState().reconnect()}>Retry now</Button>
     </section>
   )
 }
 
 function Status() {
-  const { state, reason } = useConnection(
-    (s) => ({ state: s.state, reason: s.reason }),
-    (a, b) => a.state === b.state && a.reason === b.reason,
-  )
+  const { state, reason } = useStateAndReason()
   return (
     <p className="ll-muted">
       {state} · {reason ?? '—'}

@@ -12,6 +12,7 @@ import {
 } from '../src/react/index.js'
 import { expectNoAxeViolations } from './support/axe.js'
 import { useMockSource } from './support/MockConnection.js'
+import { Button } from './support/Button.js'
 import { PeerList } from './support/PeerList.js'
 import { click, expectShown, field, SETTLE } from './support/play.js'
 import './support/stories.css'
@@ -75,22 +76,6 @@ function Timeline() {
         ))}
       </ol>
     </section>
-  )
-}
-
-function Button({
-  onClick,
-  children,
-  disabled,
-}: {
-  onClick: () => void
-  children: string
-  disabled?: boolean
-}) {
-  return (
-    <button type="button" className="ll-button" onClick={onClick} disabled={disabled}>
-      {children}
-    </button>
   )
 }
 
