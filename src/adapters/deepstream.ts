@@ -272,12 +272,11 @@ export function fromDeepstream(
   const revive = () => {
     attach()
     const state = client.getConnectionState() as DeepstreamState
-    if (state !== 'CLOSED' && state !== 'CLOSING' && state !== 'OFFLINE') return false
-    if (!client.resume) return false
+    if (state !== 'CLOSED' && state !== 'CLOSING' && state !== 'OFFLINE') return
+    if (!client.resume) return
     cause = 'RETRY_REQUESTED'
     gaveUp = false
     void Promise.resolve(client.resume()).catch(() => {})
-    return true
   }
 
   attach()
@@ -285,7 +284,7 @@ export function fromDeepstream(
 
   return {
     ...kit.methods,
-    connect: () => void revive(),
+    connect: revive,
     async login(credentials) {
       revive()
       await client.login(isObject(credentials) ? credentials : {})
@@ -313,7 +312,7 @@ export function fromDeepstream(
       kit.patch({ queued: outbox.pending })
       return sent
     },
-    reconnect: () => void revive(),
+    reconnect: revive,
     close() {
       outbox.rejectAll(new Error('fromDeepstream: closed before the message was sent'))
       detach()

@@ -80,7 +80,7 @@ export function createSourceKit(
       attempt: 0,
       nextRetryAt: null,
       // Working through attempts: only while reconnecting or in a rejoin's handshake.
-      retrying: reconnecting && (next === 'RECONNECTING' || handshake(next)),
+      retrying: next === 'RECONNECTING' || (handshake(next) && reconnecting),
       lost: false,
       queued: 0,
       error: next === 'ERROR' && why ? { code: why, message: `${failurePrefix}: ${why}` } : null,
@@ -148,7 +148,7 @@ export function createSourceKit(
       if (changed) publish(Object.freeze({ ...snapshot, ...extra }))
     },
     emit: events.emit,
-    peerOnline: (id, data) => online(id, data),
+    peerOnline: online,
     peerOffline: offline,
     replacePeers(ids, why) {
       const wanted = new Set(ids)
