@@ -32,7 +32,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['tests/integration/**/*.test.{ts,tsx}', 'tests/server/**/*.test.ts'],
+          include: [
+            'tests/integration/**/*.test.{ts,tsx}',
+            'tests/server/**/*.test.ts',
+            'tests/fuzz/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -18,7 +18,12 @@ import { watchNetwork } from './network.js'
 import { resolveOptions, resolveUrl, type ClientOptions, type WebSocketLike } from './options.js'
 import { createOutbox, type OutgoingMessage, type WriteResult } from './outbox.js'
 import { peerFrom, peerLeft, replacePeers, type Peer } from './peers.js'
-import { PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from './protocol.js'
+import {
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type PresenceFrame,
+  type ServerFrame,
+} from './protocol.js'
 import { phaseOf, toneOf, type ConnectionReason, type ConnectionState } from './states.js'
 import type {
   ConnectionError,
@@ -51,7 +56,12 @@ const rejections: Record<string, ConnectionReason> = {
 const noop = () => {}
 const report = (error: unknown) =>
   typeof reportError == 'function' ? reportError(error) : console.error('linklight:', error)
-const newSession = () => Math.random().toString(36).slice(2) + Date.now().toString(36)
+// 128 random bits: the session id is a bearer secret (it resumes this client's place on the
+// server), so it must not be guessable.
+const newSession = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('')
 // A UTF-8 character takes at most 3 bytes per UTF-16 unit: only long texts need counting.
 const fits = (text: string, bytes: number) =>
   text.length * 3 <= bytes || new TextEncoder().encode(text).byteLength <= bytes
@@ -102,6 +112,11 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   let credentials: unknown
   let presence: unknown
   let session = newSession()
+  // Our own peer id (from `welcome`): presence news about it is not news about a peer.
+  let selfId: string | null = null
+  // The number of the last relay received in this session, and where a replay was last asked.
+  let received = 0
+  let replayAskedAt = -1
   let maxPayload = Infinity
   let lastDataAt = 0
   // The heartbeat watchdog while OPEN (heartbeat.ts), and when it wants to look again.
@@ -213,7 +228,28 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
 
   const problem = (code: string, message: string) => events.emit('error', { code, message })
 
+  // A frame must never throw out of the socket's handler (that would crash Node, or wedge the
+  // socket): whatever goes wrong is reported, and a link whose state we can no longer trust
+  // is dropped and re-established.
   function receive(id: number, raw: unknown) {
+    try {
+      handle(id, raw)
+    } catch (error) {
+      problem(
+        'PROTOCOL_ERROR',
+        `Dropped the link after a frame it could not handle: ${String(error)}`,
+      )
+      dispatch({
+        type: 'failed',
+        socket: id,
+        reason: 'PROTOCOL_ERROR',
+        message: String(error),
+        silentSince: lastDataAt,
+      })
+    }
+  }
+
+  function handle(id: number, raw: unknown) {
     lastDataAt = clock.now()
     if (typeof raw != 'string')
       return protocol.handshake
@@ -238,7 +274,10 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
       case 'redirect':
         return dispatch({ type: 'redirect', socket, url: frame.url })
       case 'welcome':
-        outbox.ack(frame.lastSeq)
+        if (m.state != 'AUTHENTICATING') return
+        selfId = frame.id
+        replayAskedAt = -1
+        outbox.resume(frame.lastSeq)
         welcome(frame.peers)
         return dispatch({ type: 'welcome', socket })
       case 'rejected':
@@ -251,27 +290,60 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
           message: frame.message ?? `The server refused the login (${frame.reason})`,
         })
       case 'ack':
-        return outbox.ack(frame.seq)
-      case 'msg':
-        return events.emit('message', frame.data, frame.from)
-      case 'joined':
-      case 'updated': {
-        const peer = peerFrom(frame.peer)
-        const known = peers.has(peer.id)
-        peers.set(peer.id, peer)
-        return events.emit(known ? 'peerUpdated' : 'peerJoined', peer)
-      }
-      case 'left': {
-        const peer = peers.get(frame.id)
-        if (peer && peers.delete(frame.id))
-          events.emit('peerLeft', peerLeft(peer, frame.reason, frame.at))
+        if (!outbox.ack(frame.seq))
+          problem('PROTOCOL_ERROR', `Ignored an ack for message ${frame.seq}, which was never sent`)
         return
-      }
+      case 'resend':
+        // The server lost messages on the way: it has everything up to `after`, send the rest.
+        if (!outbox.ack(frame.after))
+          return problem('PROTOCOL_ERROR', `Ignored a resend after ${frame.after}, never sent`)
+        outbox.requeue()
+        if (m.state == 'OPEN') outbox.flush(writeMessage, protocol.handshake)
+        return
+      case 'msg':
+        return relayed(frame)
+      case 'missed':
+        received = frame.upTo
+        return events.emit('missed', { count: frame.count })
+      case 'joined':
+      case 'updated':
+      case 'left':
+        return presenceChanged(frame)
+      case 'batch':
+        return frame.frames.forEach(presenceChanged)
       case 'error':
         problem(frame.code, `The server reported an error: ${frame.message}`)
         if (frame.fatal)
           dispatch({ type: 'fatal', socket, reason: 'PROTOCOL_ERROR', message: frame.message })
     }
+  }
+
+  // Relays are numbered per session: one already seen is a replay's overlap, one that skips
+  // ahead means some were lost on this link, and the server is asked (once) to replay them.
+  function relayed(frame: Extract<ServerFrame, { t: 'msg' }>) {
+    if (frame.n === undefined) return events.emit('message', frame.data, frame.from)
+    if (frame.n <= received) return
+    if (frame.n > received + 1) {
+      if (replayAskedAt == received) return
+      replayAskedAt = received
+      return write({ t: 'replay', after: received })
+    }
+    received = frame.n
+    events.emit('message', frame.data, frame.from)
+  }
+
+  function presenceChanged(frame: PresenceFrame) {
+    if (frame.t == 'left') {
+      const peer = peers.get(frame.id)
+      if (peer && peers.delete(frame.id))
+        events.emit('peerLeft', peerLeft(peer, frame.reason, frame.at))
+      return
+    }
+    if (frame.peer.id == selfId) return
+    const peer = peerFrom(frame.peer)
+    const known = peers.has(peer.id)
+    peers.set(peer.id, peer)
+    events.emit(known ? 'peerUpdated' : 'peerJoined', peer)
   }
 
   function welcome(list: Parameters<typeof replacePeers>[1]) {
@@ -292,7 +364,7 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
     }
     switch (m.state) {
       case 'CHALLENGING':
-        return write({ t: 'hello', v: PROTOCOL_VERSION, url: wsUrl, session })
+        return write({ t: 'hello', v: PROTOCOL_VERSION, url: wsUrl, session, received })
       case 'AUTHENTICATING':
         // JSON leaves out what is undefined: no presence set, no presence sent.
         return write({ t: 'auth', credentials, presence })
@@ -309,6 +381,8 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
         settleLogins(closed)
         outbox.rejectAll(closed)
         session = newSession()
+        received = 0
+        selfId = null
         credentials = undefined
         const gone = [...peers.values()]
         peers.clear()

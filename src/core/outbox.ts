@@ -1,13 +1,18 @@
 /**
- * The offline send queue (§3.5). Every message gets the next sequence number of the session when
- * it is accepted, so its place in line never changes: it waits in `pending` until the link is
- * OPEN, then in `unacked` until the server acknowledges it. When a link drops, the unacknowledged
+ * The offline send queue (§3.5). Messages wait in `pending` until the link is OPEN, then in
+ * `unacked` until the server acknowledges them; together they are one line, numbered
+ * consecutively from `base`. The server accepts only the next number in order, so the line never
+ * has a hole: a message refused at the door (too large) gives its number to the next one, and
+ * when the server's count differs from ours (a new session record) the line is renumbered from
+ * the server's count. When a link drops, or the server asks for a resend, the unacknowledged
  * ones go back to the front of the line and are sent again; the server drops duplicates.
  */
 export interface OutgoingMessage {
-  readonly seq: number
-  /** The encoded frame, fixed when the message was accepted: a resend is the same text. */
-  readonly frame: string
+  /** Its number in the line; re-encoded into `frame` whenever the line is renumbered. */
+  seq: number
+  /** The encoded frame: a resend with the same number is the same text. */
+  frame: string
+  readonly encode: (seq: number) => string
   readonly resolve: () => void
   readonly reject: (error: Error) => void
 }
@@ -25,10 +30,18 @@ export interface Outbox {
   add(encode: (seq: number) => string, offline: boolean): Promise<void>
   /** Writes pending messages in order; `acked` says whether to wait for acknowledgements. */
   flush(write: (message: OutgoingMessage) => WriteResult, acked: boolean): void
-  /** The server has everything up to `seq`. */
-  ack(seq: number): void
-  /** The link dropped: unacknowledged messages go back to the front of the line. */
+  /**
+   * The server has everything up to `seq`. Returns `false`, settling nothing, when `seq` is
+   * beyond what was ever written: an ack for a message the server cannot have.
+   */
+  ack(seq: number): boolean
+  /** The link dropped, or the server asked for a resend: unacknowledged messages go back to the front. */
   requeue(): void
+  /**
+   * A new link's server has accepted this session's messages up to `lastSeq`: settles those,
+   * and numbers the rest of the line from `lastSeq + 1`.
+   */
+  resume(lastSeq: number): void
   /** Rejects everything still waiting and starts a new session (sequence numbers from 1). */
   rejectAll(error: Error): void
 }
@@ -36,10 +49,20 @@ export interface Outbox {
 const noop = () => {}
 
 export function createOutbox(limit: number): Outbox {
-  let seq = 0
+  /** The number of the first message in line (or of the next one, when the line is empty). */
+  let base = 1
+  /** Highest number written in the current numbering: acks above it are not believed. */
+  let written = 0
   let pending: OutgoingMessage[] = []
   let unacked: OutgoingMessage[] = []
-  return {
+
+  const settle = (line: OutgoingMessage[], upTo: number) => {
+    let done = 0
+    while (done < line.length && line[done]!.seq <= upTo) line[done++]!.resolve()
+    return done ? line.slice(done) : line
+  }
+
+  const outbox: Outbox = {
     get pending() {
       return pending.length
     },
@@ -48,10 +71,11 @@ export function createOutbox(limit: number): Outbox {
         throw new RangeError(
           `send: the queue is full (${limit} messages waiting for the connection); nothing was dropped. Wait for OPEN or raise queueLimit.`,
         )
-      const frame = encode(seq + 1)
+      const seq = base + unacked.length + pending.length
+      const frame = encode(seq)
       let entry!: OutgoingMessage
       const promise = new Promise<void>((resolve, reject) => {
-        entry = { seq: ++seq, frame, resolve, reject }
+        entry = { seq, frame, encode, resolve, reject }
       })
       // Callers may ignore the promise; a rejection on close() must not become an unhandled one.
       promise.catch(noop)
@@ -62,6 +86,11 @@ export function createOutbox(limit: number): Outbox {
       const batch = pending
       pending = []
       for (const message of batch) {
+        const seq = base + unacked.length
+        if (message.seq !== seq) {
+          message.seq = seq
+          message.frame = message.encode(seq)
+        }
         let result: WriteResult
         try {
           result = write(message)
@@ -69,30 +98,42 @@ export function createOutbox(limit: number): Outbox {
           result = error instanceof Error ? error : new Error(String(error))
         }
         if (result !== true) message.reject(result)
-        else if (acked) unacked.push(message)
-        else message.resolve()
+        else if (acked) {
+          unacked.push(message)
+          written = Math.max(written, seq)
+        } else {
+          base++
+          message.resolve()
+        }
       }
     },
     ack(upTo) {
+      if (upTo > written) return false
       // After a drop the unacknowledged messages sit at the front of `pending`: trim both.
-      const settle = (line: OutgoingMessage[]) => {
-        let done = 0
-        while (done < line.length && line[done]!.seq <= upTo) line[done++]!.resolve()
-        return done ? line.slice(done) : line
-      }
-      unacked = settle(unacked)
-      pending = settle(pending)
+      unacked = settle(unacked, upTo)
+      pending = settle(pending, upTo)
+      base = Math.max(base, upTo + 1)
+      return true
     },
     requeue() {
       pending = [...unacked, ...pending]
       unacked = []
     },
+    resume(lastSeq) {
+      outbox.requeue()
+      if (lastSeq <= written) outbox.ack(lastSeq)
+      // Numbers from here on are the server's; `flush` re-encodes whatever no longer fits.
+      base = lastSeq + 1
+      written = lastSeq
+    },
     rejectAll(error) {
       const all = [...unacked, ...pending]
       unacked = []
       pending = []
-      seq = 0
+      base = 1
+      written = 0
       for (const message of all) message.reject(error)
     },
   }
+  return outbox
 }

@@ -28,10 +28,19 @@ export function peerLeft(peer: Peer, reason: LeftReason | undefined, at: number)
   return reason ? { ...left, leftReason: reason } : left
 }
 
+// Peer data arrived as JSON of bounded depth, so its serialisation compares it exactly; should
+// it ever fail, the peer counts as changed rather than the comparison throwing.
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  try {
+    return JSON.stringify(a) === JSON.stringify(b)
+  } catch {
+    return false
+  }
+}
+
 const samePeer = (a: Peer, b: Peer) =>
-  a.joinedAt === b.joinedAt &&
-  a.lastSeenAt === b.lastSeenAt &&
-  JSON.stringify(a.data) === JSON.stringify(b.data)
+  a.joinedAt === b.joinedAt && a.lastSeenAt === b.lastSeenAt && sameData(a.data, b.data)
 
 /** How a full peer list from the server differs from the one held. */
 export interface PeerDiff {

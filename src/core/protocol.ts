@@ -3,8 +3,22 @@
  * described for server authors in docs/protocol.md; this file is its executable form.
  */
 
-/** Version of the linklight protocol spoken by this package (sent in `hello`). */
-export const PROTOCOL_VERSION = 1
+/**
+ * Version of the linklight protocol spoken by this package (sent in `hello`). Version 2 added
+ * strict message order (`resend`), numbered relays that are replayed after a reconnect
+ * (`replay`, `missed`) and batched presence (`batch`).
+ */
+export const PROTOCOL_VERSION = 2
+
+/**
+ * Deepest nesting of arrays and objects a frame may have, the frame itself counting as one
+ * level. Deeper text is refused before it is parsed: serialising it again would overflow the
+ * stack of whoever stores or forwards it.
+ */
+export const MAX_FRAME_DEPTH = 64
+
+/** Longest peer id either end accepts. */
+export const MAX_ID_LENGTH = 128
 
 /** Why a server refused `auth`. */
 export type AuthRejection = 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'BANNED' | 'REJECTED'
@@ -19,12 +33,19 @@ export interface PeerInfo {
 
 /** Frames a client sends. */
 export type ClientFrame =
-  | { t: 'hello'; v: number; url: string; session: string }
+  | { t: 'hello'; v: number; url: string; session: string; received?: number }
   | { t: 'auth'; credentials: unknown; presence?: unknown }
   | { t: 'ping' }
   | { t: 'msg'; seq: number; data: unknown }
   | { t: 'presence'; data: unknown }
   | { t: 'bye' }
+  | { t: 'replay'; after: number }
+
+/** A presence change, sent alone or inside a `batch`. */
+export type PresenceFrame =
+  | { t: 'joined'; peer: PeerInfo }
+  | { t: 'left'; id: string; reason: 'QUIT' | 'DROPPED'; at: number }
+  | { t: 'updated'; peer: PeerInfo }
 
 /** Frames a server sends. */
 export type ServerFrame =
@@ -35,10 +56,11 @@ export type ServerFrame =
   | { t: 'rejected'; reason: AuthRejection; message?: string }
   | { t: 'pong' }
   | { t: 'ack'; seq: number }
-  | { t: 'msg'; from: string | null; data: unknown }
-  | { t: 'joined'; peer: PeerInfo }
-  | { t: 'left'; id: string; reason: 'QUIT' | 'DROPPED'; at: number }
-  | { t: 'updated'; peer: PeerInfo }
+  | { t: 'resend'; after: number }
+  | { t: 'msg'; from: string | null; data: unknown; n?: number }
+  | { t: 'missed'; upTo: number; count: number | null }
+  | PresenceFrame
+  | { t: 'batch'; frames: PresenceFrame[] }
   | { t: 'error'; code: string; message: string; fatal?: boolean }
 
 /**
@@ -68,20 +90,28 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * A frame's fields beyond `t`, as `name:type` pairs separated by spaces; `?` before the type
- * makes a field optional. Types: `s` string, `n` number, `b` boolean, `a` anything present,
- * `z` string or null, `r` `'QUIT'` or `'DROPPED'`, `p` a peer, `P` a list of peers.
+ * makes a field optional. Types: `s` string, `i` a peer id (1 to {@link MAX_ID_LENGTH}
+ * characters), `n` number, `c` a count (an integer ≥ 0), `N` a count or null, `b` boolean,
+ * `a` anything present, `z` string or null, `r` `'QUIT'` or `'DROPPED'`, `p` a peer, `P` a list
+ * of peers, `B` a list of presence frames.
  */
 export type FrameShape = string
 
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0
+
 const types: Record<string, (value: unknown) => boolean> = {
   s: (v) => typeof v == 'string',
+  i: (v) => typeof v == 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH,
   n: (v) => typeof v == 'number',
+  c: isCount,
+  N: (v) => v === null || isCount(v),
   b: (v) => typeof v == 'boolean',
   a: (v) => v !== undefined,
   z: (v) => v === null || typeof v == 'string',
   r: (v) => v == 'QUIT' || v == 'DROPPED',
-  p: (v) => isObject(v) && hasShape(v, 'id:s joinedAt:n lastSeenAt:n'),
+  p: (v) => isObject(v) && hasShape(v, 'id:i joinedAt:n lastSeenAt:n'),
   P: (v) => Array.isArray(v) && v.every(types.p!),
+  B: (v) => Array.isArray(v) && v.every(isPresenceFrame),
 }
 
 /** Whether `frame` has the fields `shape` asks for. */
@@ -92,19 +122,32 @@ export const hasShape = (frame: Record<string, unknown>, shape: FrameShape): boo
     return !name || (type[0] == '?' && value === undefined) || types[type.slice(-1)]!(value)
   })
 
+const presenceFrames: Record<PresenceFrame['t'], FrameShape> = {
+  joined: 'peer:p',
+  left: 'id:i reason:r at:n',
+  updated: 'peer:p',
+}
+
+function isPresenceFrame(value: unknown): boolean {
+  if (!isObject(value) || typeof value.t != 'string' || !Object.hasOwn(presenceFrames, value.t))
+    return false
+  return hasShape(value, presenceFrames[value.t as PresenceFrame['t']])
+}
+
 // What each server frame must carry; anything else is malformed.
 const serverFrames: Record<ServerFrame['t'], FrameShape> = {
   challenge: '',
   accept: 'maxPayload:?n',
   redirect: 'url:s',
-  welcome: 'id:s lastSeq:n peers:P',
+  welcome: 'id:i lastSeq:c peers:P',
   rejected: 'reason:s message:?s',
   pong: '',
-  ack: 'seq:n',
-  msg: 'data:a from:z',
-  joined: 'peer:p',
-  left: 'id:s reason:r at:n',
-  updated: 'peer:p',
+  ack: 'seq:c',
+  resend: 'after:c',
+  msg: 'data:a from:z n:?c',
+  missed: 'upTo:c count:N',
+  ...presenceFrames,
+  batch: 'frames:B',
   error: 'code:s message:s fatal:?b',
 }
 
@@ -112,16 +155,42 @@ const serverFrames: Record<ServerFrame['t'], FrameShape> = {
 export const MAX_FRAME_LENGTH = 1 << 20
 
 /**
- * Parses a JSON frame and checks it against a table of required fields.
+ * Whether JSON text nests arrays and objects deeper than `max`. One pass over the text, before
+ * parsing: `JSON.parse` copes with any depth, but `JSON.stringify` of what it built does not.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  if (text.length <= max) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c == 92)
+        i++ // a backslash: the next character is escaped
+      else if (c == 34) inString = false
+    } else if (c == 34) inString = true
+    else if (c == 91 || c == 123) {
+      if (++depth > max) return true
+    } else if (c == 93 || c == 125) depth--
+  }
+  return false
+}
+
+/**
+ * Parses a JSON frame and checks it against a table of required fields. Text longer than
+ * `maxLength` or nested deeper than `maxDepth` is refused before it is parsed.
  * Shared by the client codec and the reference server.
  */
 export function parseFrame<F extends { t: string }>(
   raw: string,
   checks: Record<string, FrameShape | ((f: Record<string, unknown>) => boolean)>,
   maxLength = MAX_FRAME_LENGTH,
+  maxDepth = MAX_FRAME_DEPTH,
 ): F {
   if (raw.length > maxLength)
     throw new ProtocolError(`frame of ${raw.length} characters exceeds the limit of ${maxLength}`)
+  if (nestsDeeperThan(raw, maxDepth))
+    throw new ProtocolError(`frame nests arrays or objects deeper than ${maxDepth} levels`)
   let value: unknown
   try {
     value = JSON.parse(raw)

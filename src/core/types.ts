@@ -43,6 +43,12 @@ export interface ConnectionEvents {
   peerLeft: (peer: Peer) => void
   peerUpdated: (peer: Peer) => void
   message: (data: unknown, from: string | null) => void
+  /**
+   * Messages addressed to this client were lost for good: it came back after the server's
+   * grace period, or more were sent meanwhile than the server keeps for a replay. `count` is
+   * how many, or `null` when the server cannot tell. Reload what the messages would have told.
+   */
+  missed: (info: { count: number | null }) => void
   /** Something went wrong that did not change the state (a malformed frame, a refused message…). */
   error: (error: ConnectionError) => void
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { AuthRejection } from '../core/protocol.js'
 
 /**
@@ -99,8 +100,9 @@ export function rejection(reason: AuthRejectionReason, message?: string): AuthDe
 
 /**
  * The `authenticate` used when none is given: everyone is admitted, as `credentials.id` or
- * `credentials.username` when that is a non-empty string, else as `peer-` and the first
- * eight characters of the session id.
+ * `credentials.username` when that is a non-empty string, else as `peer-` and ten hex digits
+ * of a hash of the session id — stable across the session's reconnects, and telling nothing
+ * that would let anyone present the session as their own.
  *
  * @example
  * ```ts
@@ -112,22 +114,41 @@ export function defaultAuthenticate(credentials: unknown, info: AuthInfo): AuthR
     if (nonEmptyString(credentials.id)) return { id: credentials.id }
     if (nonEmptyString(credentials.username)) return { id: credentials.username }
   }
-  return { id: `peer-${info.session.slice(0, 8)}` }
+  const digest = createHash('sha256').update(info.session).digest('hex')
+  return { id: `peer-${digest.slice(0, 10)}` }
 }
 
-// Whatever `authenticate` returns arrives here unchecked (it may be plain JavaScript), so
-// anything that is not a well-formed AuthResult is refused rather than trusted.
-function interpret(result: unknown): AuthDecision {
+const cannotCheck = 'the server could not check these credentials'
+
+// Whatever `authenticate` returns arrives here unchecked (it may be plain JavaScript), so it
+// fails closed: anything with a `reject` key refuses, and only `{ id }` with a well-formed id
+// and nothing else admits.
+function interpret(result: unknown, maxIdLength: number): AuthDecision {
   if (result === false) return rejection('REJECTED')
-  if (isObject(result) && 'reject' in result && isAuthRejectionReason(result.reject))
-    return rejection(result.reject, typeof result.message === 'string' ? result.message : undefined)
-  if (isObject(result) && nonEmptyString(result.id))
-    return { ok: true, id: result.id, data: result.data }
+  if (isObject(result) && 'reject' in result) {
+    if (isAuthRejectionReason(result.reject))
+      return rejection(
+        result.reject,
+        typeof result.message === 'string' ? result.message : undefined,
+      )
+    console.error(
+      'linklight server: authenticate rejected with an unknown reason; sent as REJECTED:',
+      result.reject,
+    )
+    return rejection('REJECTED')
+  }
+  if (isObject(result) && nonEmptyString(result.id)) {
+    if (result.id.length <= maxIdLength) return { ok: true, id: result.id, data: result.data }
+    return rejection(
+      'REJECTED',
+      `peer ids are limited to ${maxIdLength} characters (got ${result.id.length})`,
+    )
+  }
   console.error(
     'linklight server: authenticate must return { id }, { reject } or false; got',
     result,
   )
-  return rejection('REJECTED', 'the server could not check these credentials')
+  return rejection('REJECTED', cannotCheck)
 }
 
 /** Runs `authenticate` and turns every possible outcome, a throw included, into a decision. */
@@ -135,11 +156,12 @@ export async function decideAuth(
   authenticate: Authenticate,
   credentials: unknown,
   info: AuthInfo,
+  maxIdLength: number,
 ): Promise<AuthDecision> {
   try {
-    return interpret(await authenticate(credentials, info))
+    return interpret(await authenticate(credentials, info), maxIdLength)
   } catch (error) {
     console.error('linklight server: authenticate threw; the client is rejected', error)
-    return rejection('REJECTED', 'the server could not check these credentials')
+    return rejection('REJECTED', cannotCheck)
   }
 }

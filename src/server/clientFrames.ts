@@ -3,30 +3,39 @@ import { parseFrame, ProtocolError, type ClientFrame } from '../core/protocol.js
 /** Longest session id a client may send in `hello`; ids are keys of a long-lived table. */
 export const MAX_SESSION_LENGTH = 100
 
+// Visible ASCII only: a session id is part of a table key and may be logged.
+const sessionPattern = new RegExp(`^[\\x21-\\x7e]{1,${MAX_SESSION_LENGTH}}$`)
 const isSessionId = (value: unknown): value is string =>
-  typeof value === 'string' && value.length > 0 && value.length <= MAX_SESSION_LENGTH
+  typeof value === 'string' && sessionPattern.test(value)
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0
 
 // What each client frame must carry beyond its `t` (the mirror of `serverFrameChecks` in
 // core/protocol.ts). Optional payloads (`credentials`, `presence`, presence `data`) may be
 // absent because `JSON.stringify` drops `undefined`; a message's `data` may not, since the
 // relayed frame must carry it for clients to accept it.
 const clientFrameChecks: Record<ClientFrame['t'], (f: Record<string, unknown>) => boolean> = {
-  hello: (f) => typeof f.v === 'number' && typeof f.url === 'string' && isSessionId(f.session),
+  hello: (f) =>
+    typeof f.v === 'number' &&
+    typeof f.url === 'string' &&
+    isSessionId(f.session) &&
+    (f.received === undefined || isCount(f.received)),
   auth: () => true,
   ping: () => true,
   msg: (f) => Number.isSafeInteger(f.seq) && (f.seq as number) >= 1 && 'data' in f,
   presence: () => true,
   bye: () => true,
+  replay: (f) => isCount(f.after),
 }
 
 // Shown with a malformed frame so whoever writes a client sees what was expected.
 const clientFrameShapes: Record<ClientFrame['t'], string> = {
-  hello: `{"t":"hello","v":number,"url":string,"session":string of 1-${MAX_SESSION_LENGTH} characters}`,
+  hello: `{"t":"hello","v":number,"url":string,"session":1-${MAX_SESSION_LENGTH} visible ASCII characters,"received"?:integer >= 0}`,
   auth: '{"t":"auth","credentials"?:any,"presence"?:any}',
   ping: '{"t":"ping"}',
   msg: '{"t":"msg","seq":integer >= 1,"data":any}',
   presence: '{"t":"presence","data":any}',
   bye: '{"t":"bye"}',
+  replay: '{"t":"replay","after":integer >= 0}',
 }
 
 function hintFor(raw: string): string | undefined {
@@ -47,9 +56,13 @@ function hintFor(raw: string): string | undefined {
  * Parses a text frame from a client with the shared {@link parseFrame}; throws a
  * `ProtocolError` whose message says what was wrong and what was expected.
  */
-export function parseClientFrame(raw: string, maxLength: number): ClientFrame {
+export function parseClientFrame(
+  raw: string,
+  limits: { readonly maxPayload: number; readonly maxDepth: number },
+): ClientFrame {
+  const maxLength = limits.maxPayload
   try {
-    return parseFrame<ClientFrame>(raw, clientFrameChecks, maxLength)
+    return parseFrame<ClientFrame>(raw, clientFrameChecks, maxLength, limits.maxDepth)
   } catch (error) {
     // Re-parsing is only paid on the error path, and never for oversized text.
     const hint =

@@ -5,7 +5,7 @@ import type { PeerInfo } from '../core/protocol.js'
 import type { ServerConditions } from './conditions.js'
 import { createFaults, type Faults } from './faults.js'
 import { createHub } from './hub.js'
-import { resolveServerOptions, type ServerOptions } from './options.js'
+import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js'
 import type { ServerStats } from './stats.js'
 
 /**
@@ -36,9 +36,10 @@ export interface ReferenceServer {
   peers(): PeerInfo[]
 }
 
-// Sweeping often enough that a silent peer is announced within a quarter of its timeout late,
-// but never busier than every 25 ms when tests use tiny timeouts.
-const sweepInterval = (peerTimeout: number): number => Math.max(25, peerTimeout / 4)
+// Sweeping often enough that a silent peer is announced, and a stalled handshake cut, within a
+// quarter of its timeout late, but never busier than every 25 ms when tests use tiny timeouts.
+const sweepInterval = (o: ResolvedServerOptions): number =>
+  Math.max(25, Math.min(o.peerTimeout, o.handshakeTimeout) / 4)
 
 function listen(http: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,16 +97,16 @@ export async function createServer(options?: ServerOptions): Promise<ReferenceSe
     server: http,
     maxPayload: resolved.maxPayload,
     autoPong: false,
-    ...(allowedOrigins && {
+    verifyClient: (
+      { origin }: { origin: string | undefined },
+      callback: (ok: boolean, code?: number, message?: string) => void,
+    ) => {
       // Node clients send no Origin; a browser on a foreign page does, and is refused.
-      verifyClient: (
-        { origin }: { origin: string | undefined },
-        callback: (ok: boolean, code?: number, message?: string) => void,
-      ) => {
-        if (origin === undefined || allowedOrigins.has(origin)) callback(true)
-        else callback(false, 403, 'Origin not allowed')
-      },
-    }),
+      if (allowedOrigins && origin !== undefined && !allowedOrigins.has(origin))
+        callback(false, 403, 'Origin not allowed')
+      else if (!hub.hasRoom()) callback(false, 503, 'Too many connections')
+      else callback(true)
+    },
   })
   wss.on('connection', (ws, request) => hub.attach(ws, request.headers.origin))
   // ws re-emits the HTTP server's errors here; listen errors are handled by `listen`.
@@ -116,13 +117,14 @@ export async function createServer(options?: ServerOptions): Promise<ReferenceSe
   let closed = false
   let sweeper: ReturnType<typeof setInterval> | undefined = setInterval(
     () => hub.sweep(),
-    sweepInterval(resolved.peerTimeout),
+    sweepInterval(resolved),
   )
 
-  const stop = async (): Promise<void> => {
+  const stop = async (forget: boolean): Promise<void> => {
     clearInterval(sweeper)
     sweeper = undefined
-    hub.dropAll()
+    if (forget) hub.dropAll()
+    else hub.cutAll()
     if (!listening) return
     listening = false
     await stopListening(http)
@@ -140,14 +142,14 @@ export async function createServer(options?: ServerOptions): Promise<ReferenceSe
     conditions,
     resetIdleClocks: () => hub.resetIdleClocks(),
     sendRaw: (frame, peerId) => hub.sendRaw(frame, peerId),
-    kill: () => serially(stop),
+    kill: () => serially(() => stop(false)),
     restart: () =>
       serially(async () => {
         if (closed) throw new Error('faults.restart: the server was closed; create a new one')
-        await stop()
+        await stop(false)
         await listen(http, port, resolved.host)
         listening = true
-        sweeper = setInterval(() => hub.sweep(), sweepInterval(resolved.peerTimeout))
+        sweeper = setInterval(() => hub.sweep(), sweepInterval(resolved))
       }),
   })
 
@@ -162,7 +164,7 @@ export async function createServer(options?: ServerOptions): Promise<ReferenceSe
       serially(async () => {
         if (closed) return
         closed = true
-        await stop()
+        await stop(true)
         await new Promise<void>((resolve) => wss.close(() => resolve()))
       }),
   }

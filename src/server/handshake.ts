@@ -1,12 +1,10 @@
 import { PROTOCOL_VERSION, type AuthRejection, type ClientFrame } from '../core/protocol.js'
 import { decideAuth, rejection } from './auth.js'
 import type { Connection, HubContext } from './context.js'
+import { CloseCode, presenceJson } from './limits.js'
 
 type Hello = Extract<ClientFrame, { t: 'hello' }>
 type Auth = Extract<ClientFrame, { t: 'auth' }>
-
-/** Close code sent after `rejected`, so clients can tell a refusal from a broken link. */
-export const CLOSE_REJECTED = 4001
 
 // Clients may or may not add a trailing slash; comparing parsed URLs keeps a redirect to the
 // server's own address from looping.
@@ -15,17 +13,6 @@ function sameUrl(a: string, b: string): boolean {
     return new URL(a).href === new URL(b).href
   } catch {
     return a === b
-  }
-}
-
-// Presence data arrived as JSON (or from `authenticate`), so comparing serialisations is exact
-// enough to decide whether the others need an `updated`.
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  try {
-    return JSON.stringify(a) === JSON.stringify(b)
-  } catch {
-    return false
   }
 }
 
@@ -46,13 +33,14 @@ export function handleHello(hub: HubContext, conn: Connection, frame: Hello): vo
     return hub.close(conn, 1000, 'redirected')
   }
   conn.session = frame.session
+  conn.received = frame.received ?? 0
   conn.state = 'awaiting-auth'
   hub.send(conn, { t: 'accept', maxPayload: hub.options.maxPayload })
 }
 
 function reject(hub: HubContext, conn: Connection, reason: AuthRejection, message: string): void {
   hub.send(conn, { t: 'rejected', reason, message })
-  hub.close(conn, CLOSE_REJECTED, 'rejected')
+  hub.close(conn, CloseCode.REJECTED, 'rejected')
 }
 
 /** `auth`: the rejectAuth fault or `authenticate` decides, then the socket is admitted. */
@@ -64,60 +52,83 @@ export async function handleAuth(hub: HubContext, conn: Connection, frame: Auth)
   const decision =
     forced !== null
       ? rejection(forced)
-      : await decideAuth(hub.options.authenticate, frame.credentials, {
-          session,
-          origin: conn.origin,
-        })
+      : await decideAuth(
+          hub.options.authenticate,
+          frame.credentials,
+          { session, origin: conn.origin },
+          hub.options.maxIdLength,
+        )
   // The socket may have closed, been dropped, or the server killed while authenticate ran.
   if (conn.state !== 'authenticating') return
   if (!decision.ok) return reject(hub, conn, decision.reason, decision.message)
-  admit(
-    hub,
-    conn,
-    session,
-    decision.id,
+  // Checked and serialised before anything is stored, so what is stored can always be sent.
+  const data = presenceJson(
     decision.data !== undefined ? decision.data : frame.presence,
+    hub.options,
   )
+  if (!data.ok) {
+    if (decision.data !== undefined)
+      console.error(`linklight server: authenticate returned unusable data: ${data.message}`)
+    return reject(hub, conn, 'REJECTED', data.message)
+  }
+  admit(hub, conn, session, decision.id, data.json)
 }
 
 /**
  * Makes `conn` the socket of peer `id`. A session coming back within its grace period (or a
  * newcomer taking over an id whose session is in its grace period) resumes the peer: the
- * others see no leave and no join, only an `updated` if its data changed.
+ * others see no leave and no join, only an `updated` if its data changed. The session is then
+ * replayed the relays it missed.
  */
-function admit(hub: HubContext, conn: Connection, session: string, id: string, data: unknown) {
+function admit(
+  hub: HubContext,
+  conn: Connection,
+  session: string,
+  id: string,
+  dataJson: string | undefined,
+) {
   const { presence } = hub
   const now = Date.now()
   const holder = presence.get(id)
   if (holder !== undefined && holder.session !== session && holder.conn !== null)
     return reject(hub, conn, 'REJECTED', 'id already connected')
 
-  const record = hub.sessions.admit(session)
-  // The same session logging in as someone else: its former identity left on purpose.
-  const former = record.peerId !== id ? presence.get(record.peerId ?? '') : undefined
-  if (former !== undefined && former.session === session) {
-    if (former.conn !== null) hub.terminate(former.conn)
-    presence.leave(former, 'QUIT', now)
-  }
-
-  if (holder !== undefined && holder.session !== session) {
-    const previousOwner = hub.sessions.get(holder.session)
-    if (previousOwner?.peerId === id) delete previousOwner.peerId
-    holder.session = session
-  }
+  // Keyed by id and session: someone presenting another peer's session gets a record of its own.
+  const record = hub.sessions.admit(id, session)
   // An older socket of this session may still be open (its client saw a failure we did not).
   if (holder?.conn) hub.terminate(holder.conn)
-  record.peerId = id
 
-  hub.send(conn, { t: 'welcome', id, lastSeq: record.lastSeq, peers: presence.list(id) })
-  // Announced while `conn` is still `authenticating`, so it is not told about itself.
+  hub.sendText(
+    conn,
+    `{"t":"welcome","id":${JSON.stringify(id)},"lastSeq":${record.lastSeq},"peers":${presence.listJson(id)}}`,
+  )
+  hub.presenceFrom(conn, hub.presenceMark())
+  hub.replay(conn, record, conn.received)
+  record.awaySince = null
+  record.expiresAt = Infinity
+
   let entry = holder
-  if (entry === undefined) entry = presence.join(conn, id, session, data, now)
+  if (entry === undefined)
+    entry = presence.join({
+      id,
+      session,
+      record,
+      joinedAt: now,
+      lastSeenAt: now,
+      dataJson,
+      conn,
+      graceUntil: Infinity,
+    })
   else {
+    if (entry.session !== session) {
+      hub.retire(entry.record)
+      entry.session = session
+      entry.record = record
+    }
     entry.conn = conn
     entry.graceUntil = Infinity
-    if (sameData(entry.data, data)) entry.lastSeenAt = now
-    else presence.update(entry, data, now)
+    if (entry.dataJson === dataJson) entry.lastSeenAt = now
+    else presence.update(entry, dataJson, now)
   }
   conn.peer = entry
   conn.record = record

@@ -4,18 +4,27 @@ import { parseClientFrame } from './clientFrames.js'
 import type { ServerConditions } from './conditions.js'
 import type { Connection, HubContext } from './context.js'
 import { handleAuth, handleHello } from './handshake.js'
+import { CloseCode, presenceJson } from './limits.js'
 import type { ResolvedServerOptions } from './options.js'
 import { createOutbox } from './outbox.js'
-import { Presence, type PeerEntry } from './presence.js'
+import { peerInfo, Presence, type PeerEntry } from './presence.js'
+import { PresenceBatcher } from './presenceBatch.js'
 import { SessionTable, type SessionRecord } from './sessions.js'
 import type { ServerStats } from './stats.js'
 
 /** The protocol side of the server: sockets in, frames out, no listener of its own. */
 export interface Hub {
   attach(ws: WebSocket, origin: string | undefined): void
-  /** Pings idle sockets and announces peers gone silent or not back from a drop. */
+  /** Whether another socket may be accepted under `maxConnections`. */
+  hasRoom(): boolean
+  /**
+   * Pings idle sockets, cuts sockets past their handshake deadline, announces peers gone
+   * silent or not back from a drop, and forgets expired sessions.
+   */
   sweep(): void
-  /** Cuts every socket and forgets presence without a word (kill, close). */
+  /** Cuts every socket, as a network failure would: their peers enter their grace period. */
+  cutAll(): void
+  /** Cuts every socket and forgets presence without a word (the server is closing). */
   dropAll(): void
   /** Restarts every socket's idle clock, so lifting a blackhole drops nobody by itself. */
   resetIdleClocks(): void
@@ -40,21 +49,38 @@ function guarded<A extends unknown[]>(handler: (...args: A) => void): (...args: 
   }
 }
 
+// A slow consumer gets its close frame and this long to take it before the socket is cut.
+const CLOSE_GRACE_MS = 1000
+
 /** Creates the protocol side of a server, obeying `conditions` as the faults change them. */
 export function createHub(options: ResolvedServerOptions, conditions: ServerConditions): Hub {
   const connections = new Set<Connection>()
-  const counters = { messages: 0, duplicates: 0 }
+  const counters = { messages: 0, duplicates: 0, relays: 0 }
 
-  const send = (conn: Connection, frame: ServerFrame): void =>
-    conn.outbox.push({ kind: 'frame', data: JSON.stringify(frame) })
+  const sendText = (conn: Connection, data: string): void =>
+    conn.outbox.push({ kind: 'frame', data })
+  const send = (conn: Connection, frame: ServerFrame): void => sendText(conn, JSON.stringify(frame))
   const sendError = (conn: Connection, code: string, message: string): void =>
     send(conn, { t: 'error', code, message })
-  const broadcast = (frame: ServerFrame, except: string): void => {
-    const data = JSON.stringify(frame)
-    for (const conn of connections)
-      if (conn.state === 'authenticated' && conn.peer?.id !== except)
-        conn.outbox.push({ kind: 'frame', data })
+  const fatal = (conn: Connection, code: string, message: string, closeCode: number): void => {
+    send(conn, { t: 'error', code, message, fatal: true })
+    hub.close(conn, closeCode, code.toLowerCase())
   }
+
+  const batcher = new PresenceBatcher(() => connections, sendText)
+
+  /** The server is done with `conn` without a word to it: its peer waits out its grace period. */
+  function release(conn: Connection): void {
+    const { peer } = conn
+    const wasAuthenticated = conn.state === 'authenticated'
+    conn.state = 'closed'
+    conn.outbox.dispose()
+    connections.delete(conn)
+    if (!wasAuthenticated || peer === null || peer.conn !== conn) return
+    peer.conn = null
+    peer.graceUntil = conn.lastSeen + options.peerTimeout
+  }
+
   const terminate = (conn: Connection): void => {
     conn.state = 'closed'
     conn.outbox.dispose()
@@ -62,23 +88,70 @@ export function createHub(options: ResolvedServerOptions, conditions: ServerCond
     conn.ws.terminate()
   }
 
+  /** The session is no longer a peer: nothing more is numbered for it, and its record may expire. */
+  function retire(record: SessionRecord): void {
+    record.awaySince = counters.relays
+    record.backlog.clear()
+    record.expiresAt = Date.now() + options.sessionTimeout
+  }
+
+  function replay(conn: Connection, record: SessionRecord, after: number): void {
+    const { backlog, relayed } = record
+    if (after > relayed) {
+      // The client counts relays the server never numbered for it (its record expired or was
+      // evicted): numbering starts again from here, and how much was lost is unknown.
+      return send(conn, { t: 'missed', upTo: relayed, count: null })
+    }
+    const firstKept = relayed - backlog.length + 1
+    const from = Math.max(after + 1, firstKept)
+    const away = record.awaySince === null ? 0 : counters.relays - record.awaySince
+    const lost = from - 1 - after + away
+    if (lost > 0) send(conn, { t: 'missed', upTo: from - 1, count: lost })
+    for (let n = from; n <= relayed; n++)
+      sendText(conn, `{"t":"msg","n":${n}${backlog.at(n - firstKept)}`)
+  }
+
   const hub: HubContext = {
     options,
     conditions,
-    sessions: new SessionTable(),
-    presence: new Presence(broadcast),
+    sessions: new SessionTable(options.resumeBacklog),
+    presence: new Presence((frame, about) => batcher.add(frame, about)),
     send,
+    sendText,
     close(conn, code, reason) {
       conn.state = 'closed'
       conn.outbox.push({ kind: 'close', code, reason })
     },
     terminate,
+    retire,
+    replay,
+    presenceMark: () => batcher.mark(),
+    presenceFrom: (conn, mark) => batcher.startFrom(conn, mark),
   }
-  const { presence } = hub
+  const { presence, sessions } = hub
 
   function touch(conn: Connection): void {
     conn.lastSeen = Date.now()
     if (conn.peer?.conn === conn) conn.peer.lastSeenAt = conn.lastSeen
+  }
+
+  /**
+   * Every other peer gets the message, numbered for its session and kept in its backlog — those
+   * in their grace period too, so a quick reconnect is replayed what it missed.
+   */
+  function relay(sender: PeerEntry, dataJson: string): void {
+    // Nobody may hear from a peer before hearing that it joined.
+    batcher.flush()
+    counters.relays++
+    const tail = `,"from":${sender.idJson},"data":${dataJson}}`
+    for (const peer of presence.entries()) {
+      if (peer === sender) continue
+      const record = peer.record
+      record.relayed++
+      record.backlog.push(tail)
+      if (peer.conn?.state === 'authenticated')
+        sendText(peer.conn, `{"t":"msg","n":${record.relayed}${tail}`)
+    }
   }
 
   function onMsg(
@@ -94,6 +167,13 @@ export function createHub(options: ResolvedServerOptions, conditions: ServerCond
       counters.duplicates++
       return send(conn, { t: 'ack', seq: record.lastSeq })
     }
+    // Only the next message in order is accepted: one that skips ahead means the ones between
+    // were lost on the way, and acknowledging it would confirm them too. Asked once per gap.
+    if (seq > record.lastSeq + 1) {
+      if (conn.resendAskedAt === record.lastSeq) return
+      conn.resendAskedAt = record.lastSeq
+      return send(conn, { t: 'resend', after: record.lastSeq })
+    }
     record.lastSeq = seq
     counters.messages++
     try {
@@ -101,8 +181,14 @@ export function createHub(options: ResolvedServerOptions, conditions: ServerCond
     } catch (error) {
       console.error('linklight server: onMessage threw; the message is relayed anyway', error)
     }
-    broadcast({ t: 'msg', from: peer.id, data }, peer.id)
+    relay(peer, JSON.stringify(data))
     send(conn, { t: 'ack', seq })
+  }
+
+  function onPresence(conn: Connection, peer: PeerEntry, data: unknown): void {
+    const checked = presenceJson(data, options)
+    if (!checked.ok) return sendError(conn, 'BAD_FRAME', `${checked.message}; it was not applied`)
+    presence.update(peer, checked.json, Date.now())
   }
 
   function onFrame(conn: Connection, frame: ClientFrame): void {
@@ -138,21 +224,45 @@ export function createHub(options: ResolvedServerOptions, conditions: ServerCond
       case 'msg':
         return onMsg(conn, peer, record, frame.seq, frame.data)
       case 'presence':
-        return presence.update(peer, frame.data, Date.now())
+        return onPresence(conn, peer, frame.data)
+      case 'replay':
+        return replay(conn, record, frame.after)
       case 'bye':
-        presence.leave(peer, 'QUIT', Date.now())
+        leave(peer, 'QUIT', Date.now())
         return hub.close(conn, 1000, 'bye')
     }
+  }
+
+  function leave(peer: PeerEntry, reason: 'QUIT' | 'DROPPED', now: number): void {
+    if (presence.leave(peer, reason, now)) retire(peer.record)
+  }
+
+  // Refills at maxFramesPerSecond, holding at most one second's worth.
+  function withinRate(conn: Connection, now: number): boolean {
+    const rate = options.maxFramesPerSecond
+    if (rate === Infinity) return true
+    conn.tokens = Math.min(rate, conn.tokens + ((now - conn.tokensAt) * rate) / 1000)
+    conn.tokensAt = now
+    if (conn.tokens < 1) return false
+    conn.tokens--
+    return true
   }
 
   function onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conditions.blackholed || conn.state === 'closed') return
     touch(conn)
+    if (!withinRate(conn, conn.lastSeen))
+      return fatal(
+        conn,
+        'RATE_LIMITED',
+        `more than ${options.maxFramesPerSecond} frames per second; reconnect and send slower`,
+        CloseCode.RATE_LIMITED,
+      )
     if (isBinary)
       return sendError(conn, 'BAD_FRAME', 'binary frames are not part of the linklight protocol')
     let frame: ClientFrame
     try {
-      frame = parseClientFrame(toText(data), options.maxPayload)
+      frame = parseClientFrame(toText(data), options)
     } catch (error) {
       return sendError(conn, 'BAD_FRAME', (error as Error).message)
     }
@@ -160,30 +270,46 @@ export function createHub(options: ResolvedServerOptions, conditions: ServerCond
   }
 
   function onClose(conn: Connection, code: number): void {
-    connections.delete(conn)
-    conn.outbox.dispose()
-    const { peer } = conn
-    const wasAuthenticated = conn.state === 'authenticated'
-    conn.state = 'closed'
-    if (!wasAuthenticated || peer === null || peer.conn !== conn) return
-    if (code === 1000) return presence.leave(peer, 'QUIT', Date.now())
-    // Anything but a clean close may be a network blip: keep the peer for one peer timeout
-    // (counted from when it was last heard) so a quick reconnect is invisible to the others.
-    peer.conn = null
-    peer.graceUntil = conn.lastSeen + options.peerTimeout
+    const { peer, record } = conn
+    const wasAuthenticated = conn.state === 'authenticated' && peer?.conn === conn
+    release(conn)
+    if (!wasAuthenticated || peer === null || record === null) return
+    // Anything but a clean close may be a network blip: `release` kept the peer for one peer
+    // timeout (counted from when it was last heard), so a quick reconnect is invisible.
+    if (code === 1000) leave(peer, 'QUIT', Date.now())
+  }
+
+  function slowConsumer(conn: Connection): void {
+    console.error(
+      `linklight server: cut ${conn.peer?.id ?? 'a socket'}: more than ${options.maxBufferedBytes} bytes waited to be written to it`,
+    )
+    release(conn)
+    const { ws } = conn
+    try {
+      ws.close(CloseCode.SLOW_CONSUMER, 'slow consumer: read faster or reconnect')
+    } catch {
+      // already closing
+    }
+    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
   }
 
   return {
     attach(ws, origin) {
+      const now = Date.now()
       const conn: Connection = {
         ws,
-        outbox: createOutbox(ws, conditions),
+        outbox: createOutbox(ws, conditions, options.maxBufferedBytes, () => slowConsumer(conn)),
         origin,
+        openedAt: now,
         state: 'awaiting-hello',
         session: null,
+        received: 0,
         peer: null,
         record: null,
-        lastSeen: Date.now(),
+        lastSeen: now,
+        resendAskedAt: -1,
+        tokens: options.maxFramesPerSecond,
+        tokensAt: now,
       }
       connections.add(conn)
       ws.on(
@@ -214,27 +340,49 @@ export function createHub(options: ResolvedServerOptions, conditions: ServerCond
       send(conn, { t: 'challenge' })
     },
 
+    hasRoom: () => connections.size < options.maxConnections,
+
     sweep() {
       if (conditions.blackholed) return
       const now = Date.now()
       for (const conn of [...connections]) {
+        if (conn.state === 'closed') continue
+        // Pongs keep a socket alive, never unauthenticated: the handshake has a deadline.
+        if (conn.state !== 'authenticated' && now - conn.openedAt >= options.handshakeTimeout) {
+          fatal(
+            conn,
+            'HANDSHAKE_TIMEOUT',
+            `"hello" and "auth" must be done within ${options.handshakeTimeout} ms`,
+            CloseCode.HANDSHAKE_TIMEOUT,
+          )
+          continue
+        }
         const idle = now - conn.lastSeen
         if (idle >= options.peerTimeout) {
           const peer = conn.state === 'authenticated' ? conn.peer : null
           terminate(conn)
-          if (peer?.conn === conn) presence.leave(peer, 'DROPPED', now)
+          if (peer?.conn === conn) leave(peer, 'DROPPED', now)
         } else if (idle > options.peerTimeout / 4) {
           // Browsers and ws answer protocol pings by themselves, so an idle but healthy
           // client always has something to show before its timeout.
           conn.outbox.push({ kind: 'ping' })
         }
       }
-      for (const peer of presence.expired(now)) presence.leave(peer, 'DROPPED', now)
+      for (const peer of presence.expired(now)) leave(peer, 'DROPPED', now)
+      sessions.expire(now)
+    },
+
+    cutAll() {
+      for (const conn of [...connections]) {
+        release(conn)
+        conn.ws.terminate()
+      }
     },
 
     dropAll() {
       for (const conn of [...connections]) terminate(conn)
       presence.clear()
+      batcher.dispose()
     },
 
     resetIdleClocks() {
@@ -254,10 +402,11 @@ export function createHub(options: ResolvedServerOptions, conditions: ServerCond
     stats: () => ({
       connections: connections.size,
       peers: presence.size,
+      sessions: sessions.size,
       messages: counters.messages,
       duplicates: counters.duplicates,
     }),
 
-    peers: () => presence.list(),
+    peers: () => [...presence.entries()].map(peerInfo),
   }
 }

@@ -1,3 +1,4 @@
+import { MAX_FRAME_DEPTH, MAX_ID_LENGTH } from '../core/protocol.js'
 import { defaultAuthenticate, type Authenticate } from './auth.js'
 
 /**
@@ -47,6 +48,35 @@ export interface ServerOptions {
   allowedOrigins?: readonly string[]
   /** Called once per accepted message, duplicates excluded, in order. */
   onMessage?: (message: ServerMessage) => void
+  /**
+   * Time a socket has to finish `hello` and `auth` (default 10000). A socket still not admitted
+   * then gets a fatal `HANDSHAKE_TIMEOUT` error and close code 4002.
+   */
+  handshakeTimeout?: number
+  /** Sockets open at once, authenticated or not (default 10000); more are refused with HTTP 503. */
+  maxConnections?: number
+  /**
+   * Bytes a socket may have waiting to be written (default 4 MiB). A client that reads slower
+   * than the server writes to it is closed with code 4003 rather than buffered without end; it
+   * reconnects and is replayed what it missed.
+   */
+  maxBufferedBytes?: number
+  /**
+   * Frames one socket may send per second, averaged over a one-second burst (default
+   * `Infinity`: no limit). Above it the socket gets a fatal `RATE_LIMITED` error and close code
+   * 4004.
+   */
+  maxFramesPerSecond?: number
+  /** Deepest nesting of arrays and objects in a frame, from 8 to 64 (default 64). */
+  maxDepth?: number
+  /** Longest peer id, from 1 to 128 characters (default 128); longer ids are refused at `auth`. */
+  maxIdLength?: number
+  /** Largest presence data of one peer, as JSON, in bytes (default 4096). */
+  maxPresenceBytes?: number
+  /** How long a session is remembered after its peer left (default 300000, five minutes). */
+  sessionTimeout?: number
+  /** Relays kept per session for a replay after a reconnect (default 1000). */
+  resumeBacklog?: number
 }
 
 /** {@link ServerOptions} with every default filled in. */
@@ -58,6 +88,15 @@ export interface ResolvedServerOptions {
   maxPayload: number
   allowedOrigins: ReadonlySet<string> | null
   onMessage: ((message: ServerMessage) => void) | null
+  handshakeTimeout: number
+  maxConnections: number
+  maxBufferedBytes: number
+  maxFramesPerSecond: number
+  maxDepth: number
+  maxIdLength: number
+  maxPresenceBytes: number
+  sessionTimeout: number
+  resumeBacklog: number
 }
 
 function describe(value: unknown): string {
@@ -89,6 +128,15 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     maxPayload = 1_048_576,
     allowedOrigins,
     onMessage,
+    handshakeTimeout = 10_000,
+    maxConnections = 10_000,
+    maxBufferedBytes = 4 * 1_048_576,
+    maxFramesPerSecond = Infinity,
+    maxDepth = MAX_FRAME_DEPTH,
+    maxIdLength = MAX_ID_LENGTH,
+    maxPresenceBytes = 4096,
+    sessionTimeout = 300_000,
+    resumeBacklog = 1000,
   } = options
 
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
@@ -106,6 +154,31 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     fail('allowedOrigins', 'an array of origin strings', allowedOrigins)
   if (onMessage !== undefined && typeof onMessage !== 'function')
     fail('onMessage', 'a function', onMessage)
+  const integerFrom = (option: string, value: unknown, min: number, max = Infinity) => {
+    if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max)
+      fail(
+        option,
+        max < Infinity ? `an integer from ${min} to ${max}` : `an integer >= ${min}`,
+        value,
+      )
+  }
+  const positiveMs = (option: string, value: unknown) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      fail(option, 'a positive number of milliseconds', value)
+  }
+  positiveMs('handshakeTimeout', handshakeTimeout)
+  integerFrom('maxConnections', maxConnections, 1)
+  integerFrom('maxBufferedBytes', maxBufferedBytes, 1024)
+  if (
+    maxFramesPerSecond !== Infinity &&
+    (typeof maxFramesPerSecond !== 'number' || !(maxFramesPerSecond >= 1))
+  )
+    fail('maxFramesPerSecond', 'a number >= 1, or Infinity for no limit', maxFramesPerSecond)
+  integerFrom('maxDepth', maxDepth, 8, MAX_FRAME_DEPTH)
+  integerFrom('maxIdLength', maxIdLength, 1, MAX_ID_LENGTH)
+  integerFrom('maxPresenceBytes', maxPresenceBytes, 2)
+  positiveMs('sessionTimeout', sessionTimeout)
+  integerFrom('resumeBacklog', resumeBacklog, 0)
 
   return {
     port,
@@ -115,5 +188,14 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     maxPayload,
     allowedOrigins: allowedOrigins === undefined ? null : new Set(allowedOrigins),
     onMessage: onMessage ?? null,
+    handshakeTimeout,
+    maxConnections,
+    maxBufferedBytes,
+    maxFramesPerSecond,
+    maxDepth,
+    maxIdLength,
+    maxPresenceBytes,
+    sessionTimeout,
+    resumeBacklog,
   }
 }

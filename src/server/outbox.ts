@@ -8,7 +8,11 @@ export type Outgoing =
   | { kind: 'pong'; data: Buffer }
   | { kind: 'close'; code: number; reason: string }
 
-/** Sends to one socket through the current {@link LinkConditions}, in order. */
+/**
+ * Sends to one socket through the current {@link LinkConditions}, in order, and calls
+ * `overflow` (once) when more than `maxBufferedBytes` wait to be written: a reader that slow is
+ * cut rather than buffered without end.
+ */
 export interface Outbox {
   push(item: Outgoing): void
   /** Drops whatever is still held and its timer. */
@@ -42,9 +46,22 @@ function deliver(ws: WebSocket, item: Outgoing): void {
  * `delayMs` from when it was pushed, and never overtakes an earlier one even when the delay
  * is lowered meanwhile — a slow link reorders nothing.
  */
-export function createOutbox(ws: WebSocket, conditions: Readonly<LinkConditions>): Outbox {
+export function createOutbox(
+  ws: WebSocket,
+  conditions: Readonly<LinkConditions>,
+  maxBufferedBytes: number,
+  overflow: () => void,
+): Outbox {
   const held: { due: number; item: Outgoing }[] = []
+  let heldBytes = 0
   let timer: ReturnType<typeof setTimeout> | undefined
+  let overflowed = false
+
+  const check = (): void => {
+    if (overflowed || ws.bufferedAmount + heldBytes <= maxBufferedBytes) return
+    overflowed = true
+    overflow()
+  }
 
   const flush = (): void => {
     timer = undefined
@@ -56,15 +73,22 @@ export function createOutbox(ws: WebSocket, conditions: Readonly<LinkConditions>
         return
       }
       held.shift()
+      heldBytes -= sizeOf(next.item)
       if (!conditions.blackholed) deliver(ws, next.item)
     }
+    check()
   }
 
   return {
     push(item) {
-      if (conditions.blackholed) return
-      if (conditions.delayMs <= 0 && held.length === 0) return deliver(ws, item)
+      if (conditions.blackholed || overflowed) return
+      if (conditions.delayMs <= 0 && held.length === 0) {
+        deliver(ws, item)
+        return check()
+      }
       held.push({ due: Date.now() + conditions.delayMs, item })
+      heldBytes += sizeOf(item)
+      check()
       // Only the oldest item has a timer; flush works through the rest in order.
       if (timer === undefined && held.length === 1) timer = setTimeout(flush, conditions.delayMs)
     },
@@ -72,6 +96,10 @@ export function createOutbox(ws: WebSocket, conditions: Readonly<LinkConditions>
       clearTimeout(timer)
       timer = undefined
       held.length = 0
+      heldBytes = 0
     },
   }
 }
+
+// Close enough for a limit: text is counted in UTF-16 units, not UTF-8 bytes.
+const sizeOf = (item: Outgoing): number => (item.kind === 'frame' ? item.data.length : 0)

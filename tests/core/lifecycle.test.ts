@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../../src/core/client.js'
+import { PROTOCOL_VERSION } from '../../src/core/protocol.js'
 import { setup } from '../helpers/setup.js'
 
 describe('§2.1 / §3.7: lifecycle', () => {
@@ -45,7 +46,10 @@ describe('§2.1 / §3.7: lifecycle', () => {
     await expect(done).resolves.toBeUndefined()
     expect(log.map(([, state]) => state)).not.toContain('AWAITING_AUTHENTICATION')
     expect(net.framesOf('auth')).toHaveLength(1)
-    expect(net.framesOf('hello')[0]).toMatchObject({ v: 1, url: 'ws://127.0.0.1:1/' })
+    expect(net.framesOf('hello')[0]).toMatchObject({
+      v: PROTOCOL_VERSION,
+      url: 'ws://127.0.0.1:1/',
+    })
   })
 
   it('autoLogin logs in without login()', () => {

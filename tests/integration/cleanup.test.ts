@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { PRESENCE_BATCH_MS } from '../../src/server/presenceBatch.js'
 import { figures, sleep, useIntegration, waitFor, waitForStable, waitForState } from './support.js'
 
 const { startServer, openClient, track } = useIntegration()
@@ -77,6 +78,8 @@ describe('§3.7 close() leaves nothing running', () => {
       1000,
       () => `sockets back to ${baseline.sockets} (now ${JSON.stringify(resources())})`,
     )
+    // The server announces the leave in its next presence batch: its one short timer goes too.
+    await sleep(PRESENCE_BATCH_MS + 10)
     const afterClose = resources()
     expect(afterClose).toEqual(baseline)
     await sleep(300)

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { PROTOCOL_VERSION } from '../../src/core/protocol.js'
 import type { ServerFrame } from '../../src/index.js'
 import { connectRaw, type RawClient } from '../server/rawClient.js'
 import { figures, sleep, useIntegration, waitFor } from './support.js'
@@ -71,7 +72,7 @@ describe('malformed, truncated and oversized frames (§3.5, §8, docs/protocol.m
     const raw = await connectRaw(server.url)
     raws.push(raw)
     await raw.waitFor('challenge')
-    raw.send({ t: 'hello', v: 1, url: server.url, session: 'raw-garbage' })
+    raw.send({ t: 'hello', v: PROTOCOL_VERSION, url: server.url, session: 'raw-garbage' })
     await raw.waitFor('accept')
     raw.send({ t: 'auth', credentials: { id: 'raw' } })
     await raw.waitFor('welcome')

@@ -1,4 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
+import { PROTOCOL_VERSION } from '../../src/core/protocol.js'
 import { connectRaw, sleep, useServers } from './rawClient.js'
 
 const { start, connect, handshake, join } = useServers()
@@ -10,7 +11,7 @@ describe('faults', () => {
     server.faults.redirect(target)
     const client = await connect(server.url)
     await client.waitFor('challenge')
-    client.send({ t: 'hello', v: 1, url: server.url, session: 's-r' })
+    client.send({ t: 'hello', v: PROTOCOL_VERSION, url: server.url, session: 's-r' })
     expect(await client.waitFor('redirect')).toEqual({ t: 'redirect', url: target })
     expect((await client.closed).code).toBe(1000)
     expect(client.frames.some((f) => f.t === 'accept')).toBe(false)
@@ -26,8 +27,8 @@ describe('faults', () => {
     expect((await join(server)).welcome.t).toBe('welcome')
   })
 
-  test('kill: clients see 1006, new connections are refused, presence is gone', async () => {
-    const server = await start()
+  test('kill: clients see 1006, new connections are refused, peers wait out their grace period', async () => {
+    const server = await start({ peerTimeout: 300 })
     const ada = await join(server, { credentials: { id: 'ada' } })
     const bob = await join(server, { credentials: { id: 'bob' } })
     const { client: lurker } = await handshake(server)
@@ -37,9 +38,20 @@ describe('faults', () => {
     expect((await lurker.closed).code).toBe(1006)
     expect(ada.client.frames.some((f) => f.t === 'left')).toBe(false)
     await expect(connectRaw(server.url)).rejects.toThrow(/ECONNREFUSED/)
-    expect(server.peers()).toEqual([])
-    expect(server.stats()).toMatchObject({ connections: 0, peers: 0 })
+    // A kill is a network failure: like any drop, each peer keeps its place for peerTimeout, so
+    // whoever is back in time resumes unseen (and is replayed what was sent meanwhile).
+    expect(server.stats()).toMatchObject({ connections: 0, peers: 2 })
+    expect(server.peers().map((p) => p.id)).toEqual(['ada', 'bob'])
     await server.faults.kill() // twice is harmless
+
+    await server.faults.restart()
+    const back = await join(server, { session: ada.session, credentials: { id: 'ada' } })
+    expect(back.welcome.peers.map((p) => p.id)).toEqual(['bob'])
+    expect(await back.client.waitFor('left', { timeoutMs: 1000 })).toMatchObject({
+      id: 'bob',
+      reason: 'DROPPED',
+    })
+    expect(server.peers().map((p) => p.id)).toEqual(['ada'])
   })
 
   test('restart: the same port accepts again and sessions (seq de-dup) survived', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
-import type { AuthRejection } from '../../src/core/protocol.js'
+import { PROTOCOL_VERSION, type AuthRejection } from '../../src/core/protocol.js'
 import {
   defaultAuthenticate,
   type Authenticate,
@@ -17,10 +17,12 @@ describe('handshake (protocol steps 1-3)', () => {
     expect(client.frames[1]).toEqual({ t: 'accept', maxPayload: 1_048_576 })
     expect(welcome).toEqual({
       t: 'welcome',
-      id: `peer-${session.slice(0, 8)}`,
+      id: expect.stringMatching(/^peer-[0-9a-f]{10}$/),
       lastSeq: 0,
       peers: [],
     })
+    // The default id tells nothing of the session, which is a bearer secret.
+    expect(welcome.id).not.toContain(session.slice(0, 8))
   })
 
   test('default authenticate: id from credentials.id, else credentials.username', async () => {
@@ -35,10 +37,10 @@ describe('handshake (protocol steps 1-3)', () => {
     const server = await start()
     const client = await connect(server.url)
     await client.waitFor('challenge')
-    client.send({ t: 'hello', v: 2, url: server.url, session: 's-1' })
+    client.send({ t: 'hello', v: 1, url: server.url, session: 's-1' })
     const error = await client.waitFor('error')
     expect(error).toMatchObject({ code: 'UNSUPPORTED_VERSION', fatal: true })
-    expect(error.message).toMatch(/version 1, not 2/)
+    expect(error.message).toMatch(/version 2, not 1/)
     expect((await client.closed).code).toBe(1002)
   })
 
@@ -47,7 +49,7 @@ describe('handshake (protocol steps 1-3)', () => {
     const client = await connect(server.url)
     client.send({ t: 'ping' })
     await client.waitFor('pong')
-    client.send({ t: 'hello', v: 1, url: server.url, session: 's-ping' })
+    client.send({ t: 'hello', v: PROTOCOL_VERSION, url: server.url, session: 's-ping' })
     await client.waitFor('accept')
     const mark = client.frames.length
     client.send({ t: 'ping' })
@@ -64,9 +66,9 @@ describe('handshake (protocol steps 1-3)', () => {
       where: (e) => e.code === 'NOT_AUTHENTICATED',
     })
     expect(notAuthenticated.message).toMatch(/"msg" is only allowed after "welcome"/)
-    client.send({ t: 'hello', v: 1, url: server.url, session: 's-order' })
+    client.send({ t: 'hello', v: PROTOCOL_VERSION, url: server.url, session: 's-order' })
     await client.waitFor('accept')
-    client.send({ t: 'hello', v: 1, url: server.url, session: 's-order' })
+    client.send({ t: 'hello', v: PROTOCOL_VERSION, url: server.url, session: 's-order' })
     await client.waitFor('error', { where: (e) => /already received/.test(e.message) })
     client.send({ t: 'auth', credentials: { id: 'late' } })
     expect((await client.waitFor('welcome')).id).toBe('late')

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { PROTOCOL_VERSION } from '../../src/core/protocol.js'
 import { createServer, type ServerOptions } from '../../src/server/index.js'
 import { connectRaw, useServers } from './rawClient.js'
 
@@ -31,12 +32,12 @@ describe('limits and malformed input (protocol step 7)', () => {
     ],
     [
       'hello without a session',
-      '{"t":"hello","v":1,"url":"ws://x"}',
+      `{"t":"hello","v":${PROTOCOL_VERSION},"url":"ws://x"}`,
       /malformed "hello" frame; expected/,
     ],
     [
       'a session of 101 characters',
-      JSON.stringify({ t: 'hello', v: 1, url: 'ws://x', session: 's'.repeat(101) }),
+      JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, url: 'ws://x', session: 's'.repeat(101) }),
       /malformed "hello"/,
     ],
   ])('%s → BAD_FRAME with a clear message; the socket stays usable', async (_, text, message) => {

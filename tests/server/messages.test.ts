@@ -14,13 +14,16 @@ describe('messages (protocol step 5)', () => {
     const cy = await join(server, { credentials: { id: 'cy' } })
     ada.client.send({ t: 'msg', seq: 1, data: { text: 'hello' } })
     expect(await ada.client.waitFor('ack')).toEqual({ t: 'ack', seq: 1 })
+    // Relays are numbered per receiving session, from 1.
     expect(await bob.client.waitFor('msg')).toEqual({
       t: 'msg',
+      n: 1,
       from: 'ada',
       data: { text: 'hello' },
     })
     expect(await cy.client.waitFor('msg')).toEqual({
       t: 'msg',
+      n: 1,
       from: 'ada',
       data: { text: 'hello' },
     })

@@ -185,20 +185,28 @@ describe('presence (protocol steps 3, 5, 6, 7)', () => {
     ).toEqual(['ada', 'bob'])
   })
 
-  test('a session logging in as someone else: its former identity leaves (QUIT)', async () => {
+  test('a session presented under another id is not theirs: its owner is not kicked, its seq untouched', async () => {
     const server = await start({ peerTimeout })
     const ada = await join(server, { credentials: { id: 'ada' } })
     const bob = await join(server, { credentials: { id: 'bob' } })
-    await join(server, { session: bob.session, credentials: { id: 'robert' } })
-    expect(await ada.client.waitFor('left')).toMatchObject({ id: 'bob', reason: 'QUIT' })
-    expect((await ada.client.waitFor('joined', { where: (j) => j.peer.id === 'robert' })).t).toBe(
-      'joined',
-    )
+    bob.client.send({ t: 'msg', seq: 1, data: 'one' })
+    await bob.client.waitFor('ack')
+    // Someone who learnt bob's session logs in as themselves with it.
+    const mallory = await join(server, { session: bob.session, credentials: { id: 'mallory' } })
+    expect(mallory.welcome.lastSeq).toBe(0) // a record of its own, not bob's
+    mallory.client.send({ t: 'msg', seq: Number.MAX_SAFE_INTEGER, data: 'poison' })
+    expect(await mallory.client.waitFor('resend')).toEqual({ t: 'resend', after: 0 })
+
+    bob.client.send({ t: 'msg', seq: 2, data: 'two' })
+    await bob.client.waitFor('ack', { where: (a) => a.seq === 2 })
+    await ada.client.waitFor('msg', { where: (m) => m.data === 'two' })
+    expect(bob.client.ws.readyState).toBe(bob.client.ws.OPEN)
+    expect(ada.client.frames.some((f) => f.t === 'left')).toBe(false)
     expect(
       server
         .peers()
         .map((p) => p.id)
         .sort(),
-    ).toEqual(['ada', 'robert'])
+    ).toEqual(['ada', 'bob', 'mallory'])
   })
 })

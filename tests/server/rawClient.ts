@@ -16,7 +16,10 @@ export interface WaitOptions<F> {
   since?: number
 }
 
-/** A bare `ws` socket that records what the server sends, for protocol-level tests. */
+/**
+ * A bare `ws` socket that records what the server sends, for protocol-level tests. The frames
+ * inside a `batch` are recorded after it, one by one.
+ */
 export interface RawClient {
   readonly ws: WebSocket
   /** Frames decoded with the client codec, in arrival order (undecodable ones are not here). */
@@ -68,7 +71,10 @@ export function connectRaw(url: string, options: ConnectOptions = {}): Promise<R
     raw.push(message)
     if (typeof message === 'string') {
       try {
-        frames.push(linklightProtocol.decode(message))
+        const frame = linklightProtocol.decode(message)
+        frames.push(frame)
+        // A batch of presence changes is also listed change by change, as if sent alone.
+        if (frame.t === 'batch') frames.push(...frame.frames)
       } catch {
         // malformed on purpose (sendRaw tests): only in `raw`
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  PROTOCOL_VERSION,
   linklightProtocol,
   MAX_FRAME_LENGTH,
   plainProtocol,
@@ -176,7 +177,7 @@ describe('linklightProtocol', () => {
   })
 
   const frames: ClientFrame[] = [
-    { t: 'hello', v: 1, url: 'ws://127.0.0.1:8787', session: 'abc' },
+    { t: 'hello', v: PROTOCOL_VERSION, url: 'ws://127.0.0.1:8787', session: 'abc' },
     { t: 'auth', credentials: { token: 't' } },
     { t: 'auth', credentials: 'x', presence: { mood: 'ok' } },
     { t: 'ping' },
@@ -249,7 +250,7 @@ describe('plainProtocol', () => {
   })
 
   it.each<ClientFrame>([
-    { t: 'hello', v: 1, url: 'ws://x', session: 's' },
+    { t: 'hello', v: PROTOCOL_VERSION, url: 'ws://x', session: 's' },
     { t: 'auth', credentials: null },
     { t: 'presence', data: 1 },
     { t: 'bye' },
