@@ -13,12 +13,6 @@ import { connectRaw, sleep, useServers } from './rawClient.js'
 
 const { start, connect, handshake, join } = useServers()
 
-const nested = (levels: number): unknown => {
-  let value: unknown = 'core'
-  for (let i = 0; i < levels; i++) value = { a: value }
-  return value
-}
-
 /** JSON text nested `levels` deep, written out directly (serialising it would overflow). */
 const nestedText = (levels: number) => `${'{"a":'.repeat(levels)}"core"${'}'.repeat(levels)}`
 
