@@ -18,10 +18,12 @@ import type { ServerConditions } from './conditions.js'
 export interface Faults {
   /**
    * Cuts every socket abruptly (clients see close code 1006) and stops listening, so new
-   * connections are refused. Presence is forgotten without announcements: nobody is left to
-   * hear them. Sessions (each one's last delivered seq) survive on purpose: `kill` models the
-   * network or the listener failing, not the process losing its memory, and keeping them is
-   * what lets a test prove that messages resent after the drop are delivered exactly once.
+   * connections are refused. Like any network failure, each peer keeps its place for
+   * `peerTimeout` (announced `DROPPED` after that, once the server listens again), and the
+   * relays addressed to it meanwhile are kept for its return. Sessions (each one's last accepted
+   * seq) survive too: `kill` models the network or the listener failing, not the process losing
+   * its memory, and that is what lets a test prove that messages resent after the drop are
+   * delivered exactly once.
    *
    * @example
    * ```ts

@@ -259,11 +259,12 @@ describe('defect 9: a receiver that drops gets what was sent meanwhile, once and
     await ada.client.send(1)
     await waitFor(() => got.length === 1, 2000, 'the first relay')
     const asked: string[] = []
-    bob.sockets.at(-1)!.send = ((original) =>
-      function (this: WebSocket, data: string) {
-        if (data.includes('"replay"')) asked.push(data)
-        return original.call(this, data)
-      })(bob.sockets.at(-1)!.send) as never
+    const socket = bob.sockets.at(-1)!
+    const send = socket.send.bind(socket) as (data: string) => void
+    socket.send = ((data: string) => {
+      if (data.includes('"replay"')) asked.push(data)
+      send(data)
+    }) as never
     server.faults.sendRaw('{"t":"msg","n":9,"from":"ada","data":"forged"}', 'bob')
     server.faults.sendRaw('{"t":"msg","n":9,"from":"ada","data":"forged"}', 'bob')
     await ada.client.send(2)
