@@ -3,12 +3,14 @@ import type { ConnectionStore, ConnectionStoreEvents } from '../store/createConn
 import { useConnectionStore } from './context.js'
 
 /**
- * Calls `handler` on a connection event: `'lost'`, `'restored'`, `'failed'` (ended in ERROR)
- * or `'stateChange'`. The latest handler is called; it need not be memoized.
+ * Calls `handler` on a connection event: `'lost'`, `'restored'`, `'failed'` (ended in ERROR),
+ * `'stateChange'`, or `'missed'` (messages for this client were lost for good). The latest
+ * handler is called; it need not be memoized.
  *
  * @example
  * ```tsx
  * useConnectionEvent('failed', (reason) => toast(`Connection failed: ${reason}`))
+ * useConnectionEvent('missed', () => refetchMessages())
  * ```
  */
 export function useConnectionEvent<K extends keyof ConnectionStoreEvents>(

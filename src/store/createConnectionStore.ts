@@ -41,6 +41,11 @@ export interface ConnectionStoreEvents {
   restored: () => void
   /** The connection ended in ERROR. */
   failed: (reason: ConnectionReason, error: ConnectionError | null) => void
+  /**
+   * Messages addressed to this client were lost for good (linklight's client only): `count`
+   * of them, or `null` when the server cannot tell. Reload what they would have told.
+   */
+  missed: (info: { count: number | null }) => void
 }
 
 /** A zustand `StoreApi` over a connection, plus its events. */
@@ -219,6 +224,7 @@ export function lazyStore(
         source.on('peerLeft', onPeer(true)),
         source.on('lost', () => emit('lost')),
         source.on('restored', () => emit('restored')),
+        source.on('missed', (info) => emit('missed', info)),
       ]
     }
     return unsubscribe

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { WebSocket as WsSocket, WebSocketServer, type WebSocket } from 'ws'
 import { linklightProtocol, PROTOCOL_VERSION, type Protocol } from '../../src/core/protocol.js'
+import { createConnectionStore } from '../../src/index.js'
 import type { ServerMessage } from '../../src/server/index.js'
 import { sleep, useIntegration, waitFor, waitForState, type Tracked } from './support.js'
 
@@ -242,13 +243,20 @@ describe('defect 9: a receiver that drops gets what was sent meanwhile, once and
     const got = inbox(bob)
     const missed: unknown[] = []
     bob.client.on('missed', (info) => missed.push(info))
+    // The store passes it on, for useConnectionEvent('missed').
+    const store = createConnectionStore(bob.client)
+    const unsubscribe = store.subscribe(() => {})
+    const storeMissed: unknown[] = []
+    store.on('missed', (info) => storeMissed.push(info))
     net.cut()
     await waitFor(() => server.stats().connections === 1, 2000, 'the server to see the drop')
     await Promise.all([1, 2, 3, 4, 5].map((i) => ada.client.send(i)))
     net.offline = false
     await waitFor(() => got.length === 2, 5000, 'the kept two')
     expect(missed).toEqual([{ count: 3 }])
+    expect(storeMissed).toEqual([{ count: 3 }])
     expect(got).toEqual([4, 5])
+    unsubscribe()
   })
 
   test('a relay that skips ahead on a live link: one replay request, nothing delivered twice or out of order', async () => {
