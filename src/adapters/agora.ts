@@ -1,6 +1,6 @@
 /**
- * linklight/agora: `fromAgora(client)` turns agora-rtc-sdk-ng's client into a `ConnectionSource`
- * (§9). It never imports the SDK: it takes the app's client and types it structurally.
+ * linklight/agora: `fromAgora(client)` turns agora-rtc-sdk-ng's client into a `ConnectionSource`.
+ * It never imports the SDK: it takes the app's client and types it structurally.
  */
 import { checkOptions } from '../core/check.js'
 import { createSourceKit } from '../core/sourceKit.js'

@@ -83,7 +83,8 @@ const snapshotOf = (m: Machine, queued: number): ConnectionSnapshot => ({
 
 /**
  * Creates a connection to a linklight server (or, with `protocol: plainProtocol()`, any
- * WebSocket server) that reconnects, heartbeats and queues the way SPEC §3 describes.
+ * WebSocket server) that reconnects with a growing, capped wait, checks the link with heartbeats, and queues
+ * messages while offline, resending what the server did not acknowledge.
  *
  * @example
  * ```ts

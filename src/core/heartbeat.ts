@@ -1,5 +1,5 @@
 /**
- * Deadline-based heartbeats (§3.3), as a pure function the client calls from one timer.
+ * Deadline-based heartbeats, as a pure function the client calls from one timer.
  *
  * Like deepstream's own client, the link has failed when the server has answered nothing for
  * two heartbeat intervals; `interruptedAfter` is a shorter silence deadline of the same kind.

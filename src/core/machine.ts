@@ -184,7 +184,7 @@ const negotiated = (m: Machine, now: number, o: ResolvedOptions) =>
     : to(m, 'AWAITING_AUTHENTICATION', 'AWAITING_LOGIN', now, { connectDeadline: null })
 
 /**
- * The link or an attempt failed (§3.2): an open link, or a first connection, starts reconnecting
+ * The link or an attempt failed: an open link, or a first connection, starts reconnecting
  * with attempt 1 at once; a failed attempt waits its turn, or gives up after the last one.
  */
 function linkFailed(

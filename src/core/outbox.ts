@@ -1,5 +1,5 @@
 /**
- * The offline send queue (§3.5). Messages wait in `pending` until the link is OPEN, then in
+ * The offline send queue. Messages wait in `pending` until the link is OPEN, then in
  * `unacked` until the server acknowledges them; together they are one line, numbered
  * consecutively from `base`. The server accepts only the next number in order, so the line never
  * has a hole: a message refused at the door (too large) gives its number to the next one, and

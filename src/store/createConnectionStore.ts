@@ -1,6 +1,6 @@
 /**
- * `createConnectionStore`: a zustand vanilla store over any `ConnectionSource` (§5). It holds
- * the snapshot, the peers (applied in one batch per tick), and the smoothed display (§6).
+ * `createConnectionStore`: a zustand vanilla store over any `ConnectionSource`. It holds
+ * the snapshot, the peers (applied in one batch per tick), and the smoothed display.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { createEmitter } from '../core/emitter.js'
@@ -115,7 +115,7 @@ export function lazyStore(
     return { connection, peersStale: state !== 'OPEN' }
   }
 
-  // What to show now (§6). While a change is held back, one timer looks again when it may show.
+  // What to show now. While a change is held back, one timer looks again when it may show.
   const shown = (): DisplayStatus => {
     clock.clearTimeout(timer)
     const display = get().display

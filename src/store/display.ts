@@ -1,5 +1,5 @@
 /**
- * The smoothed display status (§6): what an indicator shows, as opposed to the raw state. A dip
+ * The smoothed display status: what an indicator shows, as opposed to the raw state. A dip
  * from green shorter than `enterDelay` never shows; amber or red, once shown, stays at least
  * `minVisible`; red shows at once. The store computes it (`shown()` in createConnectionStore.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * The store's peers (§4, §5): a map by id and two arrays. The store rebuilds them once per batch
+ * The store's peers: a map by id and two arrays. The store rebuilds them once per batch
  * of peer events (`flushPeers` in createConnectionStore.ts), keeping the arrays whose peers are
  * all the same.
  */

@@ -1,5 +1,5 @@
 /**
- * `createMockSource`: a `ConnectionSource` driven by hand, for tests and stories (§10).
+ * `createMockSource`: a `ConnectionSource` driven by hand, for tests and stories.
  */
 import { checkOptions, invalid, type Rule } from '../core/check.js'
 import type { LeftReason } from '../core/peers.js'
