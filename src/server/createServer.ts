@@ -4,8 +4,8 @@ import { WebSocketServer } from 'ws'
 import type { PeerInfo } from '../core/protocol.js'
 import type { ServerConditions } from './conditions.js'
 import { createFaults, type Faults } from './faults.js'
-import { createHub } from './hub.js'
-import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js'
+import { createHub, sweepInterval } from './hub.js'
+import { resolveServerOptions, type ServerOptions } from './options.js'
 import type { ServerStats } from './stats.js'
 
 /**
@@ -36,10 +36,6 @@ export interface ReferenceServer {
   peers(): PeerInfo[]
 }
 
-// Sweeping often enough that a silent peer is announced, and a stalled handshake cut, within a
-// quarter of its timeout late, but never busier than every 25 ms when tests use tiny timeouts.
-const sweepInterval = (o: ResolvedServerOptions): number =>
-  Math.max(25, Math.min(o.peerTimeout, o.handshakeTimeout) / 4)
 
 function listen(http: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

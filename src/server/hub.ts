@@ -52,10 +52,22 @@ function guarded<A extends unknown[]>(handler: (...args: A) => void): (...args: 
 // A slow consumer gets its close frame and this long to take it before the socket is cut.
 const CLOSE_GRACE_MS = 1000
 
+// A sweep later than this (and than two intervals) means the server was stalled.
+const STALL_MS = 1000
+
+/**
+ * How often the hub sweeps: often enough that a silent peer is announced, and a stalled
+ * handshake cut, within a quarter of its timeout late, but never busier than every 25 ms when
+ * tests use tiny timeouts.
+ */
+export const sweepInterval = (o: ResolvedServerOptions): number =>
+  Math.max(25, Math.min(o.peerTimeout, o.handshakeTimeout) / 4)
+
 /** Creates the protocol side of a server, obeying `conditions` as the faults change them. */
 export function createHub(options: ResolvedServerOptions, conditions: ServerConditions): Hub {
   const connections = new Set<Connection>()
   const counters = { messages: 0, duplicates: 0, relays: 0 }
+  let lastSweep = Date.now()
 
   const sendText = (conn: Connection, data: string): void =>
     conn.outbox.push({ kind: 'frame', data })
@@ -343,8 +355,13 @@ export function createHub(options: ResolvedServerOptions, conditions: ServerCond
     hasRoom: () => connections.size < options.maxConnections,
 
     sweep() {
-      if (conditions.blackholed) return
       const now = Date.now()
+      // A sweep this late means the server itself was stalled (a burst of work blocked its
+      // event loop): what its sockets sent meanwhile is still unread, so their silence is ours,
+      // not theirs. Nobody is cut this round; the next one, on time, decides.
+      const stalled = now - lastSweep > Math.max(2 * sweepInterval(options), STALL_MS)
+      lastSweep = now
+      if (conditions.blackholed || stalled) return
       for (const conn of [...connections]) {
         if (conn.state === 'closed') continue
         // Pongs keep a socket alive, never unauthenticated: the handshake has a deadline.

@@ -163,6 +163,20 @@ describe('defect 4: a reader that falls behind is cut, and a flood can be limite
     expect(ada.client.ws.readyState).toBe(ada.client.ws.OPEN)
   })
 
+  test('a server stalled by its own work cuts nobody for the silence it caused', async () => {
+    const server = await start({ peerTimeout: 200 })
+    const ada = await join(server, { credentials: { id: 'ada' } })
+    const bob = await join(server, { credentials: { id: 'bob' } })
+    // Block the event loop well past peerTimeout, as a burst of relays to a big room can.
+    const until = Date.now() + 1200
+    while (Date.now() < until);
+    ada.client.send({ t: 'ping' })
+    bob.client.send({ t: 'ping' })
+    await sleep(150) // a few sweeps, on time again
+    expect(server.stats().connections).toBe(2)
+    expect(ada.client.frames.some((f) => f.t === 'left')).toBe(false)
+  })
+
   test('maxFramesPerSecond: a socket over the limit gets RATE_LIMITED and close 4004; the others carry on', async () => {
     const server = await start({ maxFramesPerSecond: 50 })
     const ada = await join(server, { credentials: { id: 'ada' } })
