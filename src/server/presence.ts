@@ -19,13 +19,25 @@ export interface PeerEntry {
   conn: Connection | null
   /** When a disconnected peer is announced `DROPPED` unless its session comes back. */
   graceUntil: number
+  /** {@link peerJson}'s last text, and the `lastSeenAt` it was made for; dropped when data changes. */
+  json?: string | undefined
+  jsonSeenAt?: number
 }
 
-/** The wire form of a peer, as JSON text; `data` is left out when there is none. */
-export const peerJson = (entry: PeerEntry): string =>
-  `{"id":${entry.idJson},"joinedAt":${entry.joinedAt},"lastSeenAt":${entry.lastSeenAt}${
-    entry.dataJson === undefined ? '' : `,"data":${entry.dataJson}`
-  }}`
+/**
+ * The wire form of a peer, as JSON text; `data` is left out when there is none. Kept until the
+ * peer changes: every newcomer's `welcome` lists every peer, so a join storm of N peers would
+ * otherwise write out N²/2 of them.
+ */
+export function peerJson(entry: PeerEntry): string {
+  if (entry.json === undefined || entry.jsonSeenAt !== entry.lastSeenAt) {
+    entry.json = `{"id":${entry.idJson},"joinedAt":${entry.joinedAt},"lastSeenAt":${entry.lastSeenAt}${
+      entry.dataJson === undefined ? '' : `,"data":${entry.dataJson}`
+    }}`
+    entry.jsonSeenAt = entry.lastSeenAt
+  }
+  return entry.json
+}
 
 /** The wire form of a peer, as an object (for `server.peers()`). */
 export const peerInfo = (entry: PeerEntry): PeerInfo => JSON.parse(peerJson(entry)) as PeerInfo
@@ -73,6 +85,7 @@ export class Presence {
 
   update(entry: PeerEntry, dataJson: string | undefined, now: number): void {
     entry.dataJson = dataJson
+    entry.json = undefined
     entry.lastSeenAt = now
     this.announce(`{"t":"updated","peer":${peerJson(entry)}}`, entry.id)
   }
