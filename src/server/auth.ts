@@ -139,6 +139,9 @@ function interpret(result: unknown, maxIdLength: number): AuthDecision {
   }
   if (isObject(result) && nonEmptyString(result.id)) {
     if (result.id.length <= maxIdLength) return { ok: true, id: result.id, data: result.data }
+    console.warn(
+      `linklight server: refused an id of ${result.id.length} characters (maxIdLength ${maxIdLength})`,
+    )
     return rejection(
       'REJECTED',
       `peer ids are limited to ${maxIdLength} characters (got ${result.id.length})`,

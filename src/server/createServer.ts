@@ -36,7 +36,6 @@ export interface ReferenceServer {
   peers(): PeerInfo[]
 }
 
-
 function listen(http: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => reject(error)
@@ -100,8 +99,12 @@ export async function createServer(options?: ServerOptions): Promise<ReferenceSe
       // Node clients send no Origin; a browser on a foreign page does, and is refused.
       if (allowedOrigins && origin !== undefined && !allowedOrigins.has(origin))
         callback(false, 403, 'Origin not allowed')
-      else if (!hub.hasRoom()) callback(false, 503, 'Too many connections')
-      else callback(true)
+      else if (!hub.hasRoom()) {
+        console.warn(
+          `linklight server: refused a connection: maxConnections (${resolved.maxConnections}) are open`,
+        )
+        callback(false, 503, 'Too many connections')
+      } else callback(true)
     },
   })
   wss.on('connection', (ws, request) => hub.attach(ws, request.headers.origin))

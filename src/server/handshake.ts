@@ -69,6 +69,7 @@ export async function handleAuth(hub: HubContext, conn: Connection, frame: Auth)
   if (!data.ok) {
     if (decision.data !== undefined)
       console.error(`linklight server: authenticate returned unusable data: ${data.message}`)
+    else console.warn(`linklight server: refused ${JSON.stringify(decision.id)}: ${data.message}`)
     return reject(hub, conn, 'REJECTED', data.message)
   }
   admit(hub, conn, session, decision.id, data.json)

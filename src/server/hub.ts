@@ -49,6 +49,9 @@ function guarded<A extends unknown[]>(handler: (...args: A) => void): (...args: 
   }
 }
 
+const who = (conn: Connection): string =>
+  conn.peer ? `peer ${JSON.stringify(conn.peer.id)}` : 'an unauthenticated socket'
+
 // A slow consumer gets its close frame and this long to take it before the socket is cut.
 const CLOSE_GRACE_MS = 1000
 
@@ -74,7 +77,9 @@ export function createHub(options: ResolvedServerOptions, conditions: ServerCond
   const send = (conn: Connection, frame: ServerFrame): void => sendText(conn, JSON.stringify(frame))
   const sendError = (conn: Connection, code: string, message: string): void =>
     send(conn, { t: 'error', code, message })
+  // Limits that cut a socket are logged, so an operator sees who hit which.
   const fatal = (conn: Connection, code: string, message: string, closeCode: number): void => {
+    console.warn(`linklight server: closed ${who(conn)} with ${closeCode} (${code}): ${message}`)
     send(conn, { t: 'error', code, message, fatal: true })
     hub.close(conn, closeCode, code.toLowerCase())
   }
@@ -292,8 +297,8 @@ export function createHub(options: ResolvedServerOptions, conditions: ServerCond
   }
 
   function slowConsumer(conn: Connection): void {
-    console.error(
-      `linklight server: cut ${conn.peer?.id ?? 'a socket'}: more than ${options.maxBufferedBytes} bytes waited to be written to it`,
+    console.warn(
+      `linklight server: cut ${who(conn)} with ${CloseCode.SLOW_CONSUMER}: more than ${options.maxBufferedBytes} bytes waited to be written to it`,
     )
     release(conn)
     const { ws } = conn

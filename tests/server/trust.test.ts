@@ -146,7 +146,7 @@ describe('defect 2: an ack means accepted, and only the next message in order is
 
 describe('defect 4: a reader that falls behind is cut, and a flood can be limited', () => {
   test('a peer that stops reading but keeps its socket is closed (4003) once its buffer passes maxBufferedBytes', async () => {
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const logged = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const server = await start({ maxBufferedBytes: 64 * 1024, peerTimeout: 60_000 })
     const ada = await join(server, { credentials: { id: 'ada' } })
     const slow = await join(server, { credentials: { id: 'slow' } })
@@ -156,7 +156,9 @@ describe('defect 4: a reader that falls behind is cut, and a flood can be limite
     for (let seq = 1; seq <= 2000; seq++) ada.client.send({ t: 'msg', seq, data: payload })
     await ada.client.waitFor('ack', { where: (a) => a.seq === 2000, timeoutMs: 10_000 })
     await until(() => server.stats().connections === 1, 3000, 'the slow reader to be cut')
-    expect(logged.mock.calls.flat().join(' ')).toMatch(/cut slow: more than 65536 bytes waited/)
+    expect(logged.mock.calls.flat().join(' ')).toMatch(
+      /cut peer "slow" with 4003: more than 65536 bytes waited/,
+    )
     logged.mockRestore()
     // Cut like a network failure: it keeps its place for its grace period.
     expect(server.peers().map((p) => p.id)).toEqual(['ada', 'slow'])
@@ -178,6 +180,7 @@ describe('defect 4: a reader that falls behind is cut, and a flood can be limite
   })
 
   test('maxFramesPerSecond: a socket over the limit gets RATE_LIMITED and close 4004; the others carry on', async () => {
+    const logged = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const server = await start({ maxFramesPerSecond: 50 })
     const ada = await join(server, { credentials: { id: 'ada' } })
     const flood = await join(server, { credentials: { id: 'flood' } })
@@ -189,6 +192,10 @@ describe('defect 4: a reader that falls behind is cut, and a flood can be limite
       message: 'more than 50 frames per second; reconnect and send slower',
     })
     expect((await flood.client.closed).code).toBe(4004)
+    expect(logged).toHaveBeenCalledWith(
+      'linklight server: closed peer "flood" with 4004 (RATE_LIMITED): more than 50 frames per second; reconnect and send slower',
+    )
+    logged.mockRestore()
     ada.client.send({ t: 'ping' })
     await ada.client.waitFor('pong')
   })
@@ -201,6 +208,7 @@ describe('defect 5: a handshake has a deadline, and the server a connection cap'
   ])(
     'a socket that %s is closed with 4002 after handshakeTimeout, even while it answers pings',
     async (_, hello) => {
+      const logged = vi.spyOn(console, 'warn').mockImplementation(() => {})
       const server = await start({ handshakeTimeout: 300, peerTimeout: 60_000 })
       const client = await connect(server.url) // ws answers protocol pings by itself
       if (hello)
@@ -217,6 +225,10 @@ describe('defect 5: a handshake has a deadline, and the server a connection cap'
         fatal: true,
       })
       await until(() => server.stats().connections === 0, 1000, 'the server to let go')
+      expect(logged.mock.calls.flat().join(' ')).toMatch(
+        /closed an unauthenticated socket with 4002 \(HANDSHAKE_TIMEOUT\)/,
+      )
+      logged.mockRestore()
     },
   )
 
@@ -229,6 +241,7 @@ describe('defect 5: a handshake has a deadline, and the server a connection cap'
   })
 
   test('maxConnections: the next upgrade is answered with HTTP 503; a freed place is taken again', async () => {
+    const logged = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const server = await start({ maxConnections: 2 })
     const first = await connect(server.url)
     await connect(server.url)
@@ -236,11 +249,16 @@ describe('defect 5: a handshake has a deadline, and the server a connection cap'
     first.ws.terminate()
     await until(() => server.stats().connections === 1, 1000, 'the place to be freed')
     expect((await connect(server.url)).ws.readyState).toBe(1)
+    expect(logged).toHaveBeenCalledWith(
+      'linklight server: refused a connection: maxConnections (2) are open',
+    )
+    logged.mockRestore()
   })
 })
 
 describe('defect 6: session records are small and expire', () => {
   test('an id longer than maxIdLength is refused at auth, and no record is kept for it', async () => {
+    const logged = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const server = await start()
     const { client } = await handshake(server)
     client.send({ t: 'auth', credentials: { id: 'x'.repeat(129) } })
@@ -249,6 +267,10 @@ describe('defect 6: session records are small and expire', () => {
       message: 'peer ids are limited to 128 characters (got 129)',
     })
     expect(server.stats().sessions).toBe(0)
+    expect(logged).toHaveBeenCalledWith(
+      'linklight server: refused an id of 129 characters (maxIdLength 128)',
+    )
+    logged.mockRestore()
   })
 
   test('a session id with characters outside visible ASCII is refused at hello', async () => {
