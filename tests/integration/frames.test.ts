@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import { PROTOCOL_VERSION } from '../../src/core/protocol.js'
 import type { ServerFrame } from '../../src/index.js'
 import { connectRaw, type RawClient } from '../server/rawClient.js'
-import { figures, sleep, useIntegration, waitFor } from './support.js'
+import { figures, sleep, useCrashWatch, useIntegration, waitFor } from './support.js'
 
 const { startServer, openClient } = useIntegration()
 
-// Vitest already fails the run on either; counting them makes "never crashes" an assertion.
-const crashes: unknown[] = []
-const onCrash = (error: unknown) => void crashes.push(error)
-beforeEach(() => {
-  crashes.length = 0
-  process.on('uncaughtException', onCrash)
-  process.on('unhandledRejection', onCrash)
-})
-afterEach(() => {
-  process.off('uncaughtException', onCrash)
-  process.off('unhandledRejection', onCrash)
-})
+const crashes = useCrashWatch()
 
 const raws: RawClient[] = []
 afterEach(() => {

@@ -3,7 +3,7 @@
  * reference server on 127.0.0.1, every wait bounded, everything closed after each test.
  */
 import type { Socket } from 'node:net'
-import { afterEach } from 'vitest'
+import { afterEach, beforeEach } from 'vitest'
 import { WebSocket } from 'ws'
 import {
   createClient,
@@ -221,3 +221,23 @@ export const findTransition = (
 ): Transition | undefined => t.transitions.slice(from).find((s) => s.state === state)
 
 export const ids = (peers: Iterable<{ id: string }>) => [...peers].map((p) => p.id).sort()
+
+/**
+ * Uncaught exceptions and unhandled rejections during each test, collected instead of crashing
+ * the run. Vitest already fails the run on either; counting them makes "never crashes" an
+ * assertion (`expect(crashes).toEqual([])`).
+ */
+export function useCrashWatch(): unknown[] {
+  const crashes: unknown[] = []
+  const onCrash = (error: unknown) => void crashes.push(error)
+  beforeEach(() => {
+    crashes.length = 0
+    process.on('uncaughtException', onCrash)
+    process.on('unhandledRejection', onCrash)
+  })
+  afterEach(() => {
+    process.off('uncaughtException', onCrash)
+    process.off('unhandledRejection', onCrash)
+  })
+  return crashes
+}

@@ -3,26 +3,23 @@
  * outside review broke (acks that confirmed lost messages, a frame that crashed or wedged the
  * client, guessable sessions, relays lost while a receiver was away) and what holds now.
  */
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { WebSocket as WsSocket, WebSocketServer, type WebSocket } from 'ws'
 import { linklightProtocol, PROTOCOL_VERSION, type Protocol } from '../../src/core/protocol.js'
 import { createConnectionStore } from '../../src/index.js'
 import type { ServerMessage } from '../../src/server/index.js'
-import { sleep, useIntegration, waitFor, waitForState, type Tracked } from './support.js'
+import {
+  sleep,
+  useCrashWatch,
+  useIntegration,
+  waitFor,
+  waitForState,
+  type Tracked,
+} from './support.js'
 
 const { startServer, openClient, track } = useIntegration()
 
-const crashes: unknown[] = []
-const onCrash = (error: unknown) => void crashes.push(error)
-beforeEach(() => {
-  crashes.length = 0
-  process.on('uncaughtException', onCrash)
-  process.on('unhandledRejection', onCrash)
-})
-afterEach(() => {
-  process.off('uncaughtException', onCrash)
-  process.off('unhandledRejection', onCrash)
-})
+const crashes = useCrashWatch()
 
 const fast = {
   heartbeatInterval: 300,
