@@ -232,6 +232,7 @@ function check(result: FuzzResult, name: string, ok: boolean, detail: string) {
   if (!ok) result.failures.push(`${name}: ${detail}`)
 }
 
+/** Takes the watch's counts into the result, and checks that nothing crashed. */
 function finishWatch(result: FuzzResult, watch: Watch) {
   result.crashes = watch.crashes.length
   result.crashSamples.push(...new Set(watch.crashes.slice(0, 50)))
@@ -239,6 +240,23 @@ function finishWatch(result: FuzzResult, watch: Watch) {
   result.consoleErrors = watch.consoleErrors.length
   result.consoleSamples.push(...new Set(watch.consoleErrors.slice(0, 50)))
   result.consoleSamples.splice(3)
+  check(
+    result,
+    'no uncaught exception or unhandled rejection',
+    result.crashes === 0,
+    result.crashes ? `${result.crashes}, first: ${result.crashSamples.join(' | ')}` : 'none',
+  )
+}
+
+/** A run that stopped before sending every frame says why. */
+function checkAllSent(result: FuzzResult, frames: number) {
+  if (result.framesSent < frames)
+    check(
+      result,
+      'every frame was sent',
+      false,
+      `${result.framesSent} of ${frames}: ${result.stoppedEarly ?? 'the run ended early'}`,
+    )
 }
 
 function noPrototypePollution(result: FuzzResult) {
@@ -736,12 +754,6 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzResult
     await sleep(100) // late crashes from the teardown still count
     watch.stop()
     finishWatch(result, watch)
-    check(
-      result,
-      'no uncaught exception or unhandled rejection',
-      result.crashes === 0,
-      result.crashes ? `${result.crashes}, first: ${result.crashSamples.join(' | ')}` : 'none',
-    )
     // Only what the guards caught: refusals and cut slow readers are logged on purpose.
     const internal = watch.consoleErrors.filter((line) =>
       line.startsWith('linklight server: error while handling'),
@@ -754,13 +766,7 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzResult
         ? `${internal.length} logged by its guards, e.g. ${[...new Set(internal)].slice(0, 2).join(' | ')}`
         : 'none logged',
     )
-    if (result.framesSent < options.frames)
-      check(
-        result,
-        'every frame was sent',
-        false,
-        `${result.framesSent} of ${options.frames}: ${result.stoppedEarly ?? 'the run ended early'}`,
-      )
+    checkAllSent(result, options.frames)
     phase('teardown')
     result.durationMs = Math.round(now() - started)
   }
@@ -1185,19 +1191,7 @@ export async function fuzzClient(options: FuzzOptions): Promise<ClientFuzzResult
     await sleep(100)
     watch.stop()
     finishWatch(result, watch)
-    check(
-      result,
-      'no uncaught exception or unhandled rejection',
-      result.crashes === 0,
-      result.crashes ? `${result.crashes}, first: ${result.crashSamples.join(' | ')}` : 'none',
-    )
-    if (result.framesSent < options.frames)
-      check(
-        result,
-        'every frame was sent',
-        false,
-        `${result.framesSent} of ${options.frames}: ${result.stoppedEarly ?? 'the run ended early'}`,
-      )
+    checkAllSent(result, options.frames)
     phase('teardown')
     result.durationMs = Math.round(now() - started)
   }
