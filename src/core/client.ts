@@ -9,7 +9,6 @@ import { checkLink, startWatch, type Watch } from './heartbeat.js'
 import {
   deadlineOf,
   initialMachine,
-  isRetrying,
   transition,
   type Machine,
   type MachineEvent,
@@ -24,7 +23,8 @@ import {
   type PresenceFrame,
   type ServerFrame,
 } from './protocol.js'
-import { phaseOf, toneOf, type ConnectionReason, type ConnectionState } from './states.js'
+import { isRetrying, phaseFor } from './rules.js'
+import { toneOf, type ConnectionReason, type ConnectionState } from './states.js'
 import type {
   ConnectionError,
   ConnectionEvents,
@@ -70,12 +70,12 @@ const snapshotOf = (m: Machine, queued: number): ConnectionSnapshot => ({
   state: m.state,
   previousState: m.previousState,
   reason: m.reason,
-  phase: phaseOf(m.state, m),
+  phase: phaseFor(m.state, m.rejoin),
   tone: toneOf(m.state),
   since: m.since,
   attempt: m.attempt,
   nextRetryAt: m.nextRetryAt,
-  retrying: isRetrying(m),
+  retrying: isRetrying(m.state, m.attempt),
   lost: m.lost,
   queued,
   error: m.error,

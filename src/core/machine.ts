@@ -7,6 +7,7 @@
  */
 import type { ResolvedOptions } from './options.js'
 import { nextRetryDelay } from './schedule.js'
+import { isSettled, lostAfter, openReason, rejoinAfter } from './rules.js'
 import type { ConnectionReason, ConnectionState } from './states.js'
 
 /** `{ code, message }` of what went wrong, shown on the snapshot. */
@@ -25,8 +26,8 @@ export interface Machine {
   readonly nextRetryAt: number | null
   readonly lost: boolean
   readonly error: ConnectionError | null
-  /** Has reached OPEN since the last fresh start: handshakes now re-establish a link. */
-  readonly reconnecting: boolean
+  /** The next OPEN is a rejoin (see `rejoinAfter` in rules.ts). */
+  readonly rejoin: boolean
   readonly hasCredentials: boolean
   /** Id of the socket that should exist now; 0 means none. Events of other sockets are stale. */
   readonly socket: number
@@ -86,7 +87,7 @@ export const initialMachine: Machine = {
   nextRetryAt: null,
   lost: false,
   error: null,
-  reconnecting: false,
+  rejoin: false,
   hasCredentials: false,
   socket: 0,
   sockets: 0,
@@ -96,8 +97,6 @@ export const initialMachine: Machine = {
   outageSince: null,
 }
 
-/** OPEN, CLOSED and ERROR: nothing is being attempted, no outage is being timed. */
-const settled = (m: Machine) => m.state == 'OPEN' || m.state == 'CLOSED' || m.state == 'ERROR'
 /** RECONNECTING with no socket: waiting for the next attempt. */
 const waiting = (m: Machine) => m.state == 'RECONNECTING' && !m.socket
 
@@ -116,6 +115,8 @@ function to(
     reason,
     previousState: changed ? m.state : m.previousState,
     since: changed ? now : m.since,
+    rejoin: rejoinAfter(m.rejoin, m.state, state),
+    lost: lostAfter(m.lost, m.state, state),
   }
 }
 
@@ -142,9 +143,7 @@ const start = (m: Machine, now: number, o: ResolvedOptions, hasCredentials: bool
   to(m, 'AWAITING_CONNECTION', 'CONNECTING', now, {
     ...newSocket(m, now, o),
     attempt: 0,
-    lost: false,
     error: null,
-    reconnecting: false,
     hasCredentials,
     outageSince: null,
   })
@@ -158,12 +157,10 @@ const fail = (m: Machine, now: number, reason: ConnectionReason, message: string
 
 /** The handshake is through: OPEN, with the outage (if any) over. */
 const open = (m: Machine, now: number) =>
-  to(m, 'OPEN', m.reconnecting ? 'REJOIN_SUCCESS' : 'JOIN_SUCCESS', now, {
+  to(m, 'OPEN', openReason(m.rejoin), now, {
     attempt: 0,
     nextRetryAt: null,
-    lost: false,
     error: null,
-    reconnecting: true,
     redirects: 0,
     connectDeadline: null,
     outageSince: null,
@@ -226,7 +223,7 @@ export function timersOf(m: Machine, o: ResolvedOptions): Partial<Record<TimerNa
   const timers: Partial<Record<TimerName, number>> = {}
   if (waiting(m) && m.nextRetryAt !== null) timers.retry = m.nextRetryAt
   if (m.connectDeadline !== null) timers.connect = m.connectDeadline
-  if (m.outageSince !== null && !settled(m)) {
+  if (m.outageSince !== null && !isSettled(m.state)) {
     if (!m.lost && o.lostAfter < Infinity) timers.lost = m.outageSince + o.lostAfter
     if (o.giveUpAfter < Infinity) timers.giveUp = m.outageSince + o.giveUpAfter
   }
@@ -251,12 +248,7 @@ const transitions: { [T in MachineEvent['type']]: Handler<T> } = {
     m.state == 'CLOSED'
       ? start(m, e.now, o, m.hasCredentials)
       : m.state == 'ERROR'
-        ? attemptNow(
-            { ...m, attempt: 0, lost: false, outageSince: e.now },
-            e.now,
-            o,
-            'RETRY_REQUESTED',
-          )
+        ? attemptNow({ ...m, attempt: 0, outageSince: e.now }, e.now, o, 'RETRY_REQUESTED')
         : m.state == 'OPEN'
           ? linkFailed(m, e.now, o, 'RETRY_REQUESTED', 'Reconnection requested')
           : waiting(m)
@@ -268,9 +260,7 @@ const transitions: { [T in MachineEvent['type']]: Handler<T> } = {
       : to(m, 'CLOSED', 'LEAVE_CHANNEL', e.now, {
           ...stopped,
           attempt: 0,
-          lost: false,
           error: null,
-          reconnecting: false,
           hasCredentials: false,
           outageSince: null,
         }),
@@ -342,6 +332,3 @@ export function transition(m: Machine, event: MachineEvent, o: ResolvedOptions):
   if ('socket' in event && event.socket != m.socket) return m
   return (transitions[event.type] as Handler<MachineEvent['type']>)(m, event, o)
 }
-
-/** Whether the client is in a round of reconnection attempts (`retrying` on the snapshot). */
-export const isRetrying = (m: Machine) => m.attempt > 0 && !settled(m)

@@ -210,7 +210,7 @@ describe('transition', () => {
       reason: 'CONNECTING',
       attempt: 0,
       error: null,
-      reconnecting: false,
+      rejoin: false,
     })
     expect(m.socket).toBeGreaterThan(0)
   })
