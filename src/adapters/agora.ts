@@ -4,7 +4,7 @@
  */
 import { checkOptions } from '../core/check.js'
 import { createSourceKit } from '../core/sourceKit.js'
-import type { ConnectionReason, ConnectionState } from '../core/states.js'
+import type { ConnectionReason } from '../core/states.js'
 import type { ConnectionError } from '../core/types.js'
 import {
   joinErrorReason,
@@ -48,8 +48,6 @@ export {
 /** The Agora page's T5 and T7. */
 const LOST_AFTER = 15_000
 const GIVE_UP_AFTER = 1_200_000
-// setTimeout fires at once for longer delays (~24.8 days): longer deadlines wait in steps.
-const MAX_TIMER = 2_147_483_647
 
 /**
  * A `ConnectionSource` over an agora-rtc-sdk-ng client (`AgoraRTC.createClient(…)`), for
@@ -109,15 +107,18 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
     reason: start === 'DISCONNECTED' ? null : first.reason,
     logPrefix: 'linklight fromAgora:',
     failurePrefix: 'Agora',
+    // The SDK never gives up by itself: after giveUpAfter the adapter leaves the channel.
+    timeline: {
+      lostAfter,
+      giveUpAfter,
+      onGiveUp: () => void leaveQuietly(),
+      gaveUp: 'left the channel',
+    },
   })
   const snapshot = kit.methods.getSnapshot
 
   let attached = false
   let credentials: AgoraCredentials | undefined
-  // Has been CONNECTED since it last joined: a CONNECTED now re-establishes the link.
-  let wasOpen = start === 'CONNECTED' || start === 'RECONNECTING'
-  // reconnect() after ERROR: its join counts as a rejoin.
-  let rejoinRequested = false
   // Bumped on every CLOSED and ERROR: a join that fails after one of them must not override it.
   let endings = 0
   // Joins of login() in flight: their failure is told by the rejected promise, with its reason.
@@ -126,79 +127,23 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
   let quietLeaves = 0
   let leaving: Promise<void> | undefined
 
-  // The current outage: whether `lostAfter` passed, and its two deadlines.
-  let outage: { lost: boolean; timers: ReturnType<typeof setTimeout>[] } | undefined
-
-  const after = (delay: number, done: () => void, timers: ReturnType<typeof setTimeout>[]) => {
-    if (delay === Infinity) return
-    const step = Math.min(delay, MAX_TIMER)
-    timers.push(setTimeout(() => (delay > step ? after(delay - step, done, timers) : done()), step))
-  }
-  const startOutage = () => {
-    if (outage) return
-    const current = (outage = { lost: false, timers: [] })
-    after(lostAfter, () => lose(current), current.timers)
-    after(giveUpAfter, giveUp, current.timers)
-  }
-  const endOutage = () => {
-    outage?.timers.forEach(clearTimeout)
-    outage = undefined
-  }
-
-  /** Snapshot fields of a state: an attempt under way and `lost` during an outage. */
-  const extraFor = (state: ConnectionState) => {
-    const retrying =
-      outage !== undefined ||
-      state === 'RECONNECTING' ||
-      (state === 'AWAITING_CONNECTION' && (wasOpen || rejoinRequested))
-    return { attempt: retrying ? 1 : 0, lost: retrying && (outage?.lost ?? false) }
-  }
-
   const failure = (reason: ConnectionReason, message: string): ConnectionError => ({
     code: reason,
     message: `Agora: ${message}`,
   })
 
-  /** Moves to what an Agora change maps to, with all that goes with it. */
+  /** Moves to what an Agora change maps to; CLOSED and ERROR let every peer go. */
   const apply = ({ state, reason, message }: AgoraMapping) => {
     const now = snapshot()
     if (now.state === state && now.reason === reason) return
-    if (state === 'RECONNECTING') startOutage()
-    if (state === 'OPEN' || state === 'CLOSED' || state === 'ERROR') endOutage()
-    if (state === 'CLOSED' || state === 'ERROR') {
-      endings++
-      wasOpen = rejoinRequested = false
-      kit.moveTo(
-        state,
-        reason,
-        state === 'ERROR' ? { error: failure(reason, message ?? reason) } : {},
-      )
-      kit.replacePeers([])
-      return
-    }
-    kit.moveTo(state, reason, extraFor(state))
-    if (state === 'OPEN') {
-      wasOpen = true
-      rejoinRequested = false
-      if (reason === 'REJOIN_SUCCESS') kit.emit('restored')
-    }
-  }
-
-  function lose(current: NonNullable<typeof outage>) {
-    current.lost = true
-    // The state stays; the reason says why it matters now.
-    const { state } = snapshot()
-    kit.moveTo(state, 'LOST', extraFor(state))
-    kit.emit('lost')
-  }
-
-  function giveUp() {
-    apply({
-      state: 'ERROR',
-      reason: 'JOIN_FAILED',
-      message: `not reconnected within giveUpAfter (${giveUpAfter} ms); left the channel`,
-    })
-    void leaveQuietly()
+    kit.moveTo(
+      state,
+      reason,
+      state === 'ERROR' ? { error: failure(reason, message ?? reason) } : {},
+    )
+    if (state !== 'CLOSED' && state !== 'ERROR') return
+    endings++
+    kit.replacePeers([])
   }
 
   /** `client.leave()`, a failure reported as an `error` event. */
@@ -229,9 +174,7 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
       // login() rejects right after this, and knows why the join failed.
       if (ownJoins && reason === undefined && previous === 'CONNECTING') return
     }
-    const mapped = mapAgoraStateChange(current, previous, reason, {
-      rejoining: wasOpen || rejoinRequested,
-    })
+    const mapped = mapAgoraStateChange(current, previous, reason)
     if (!mapped) return
     // The SDK's own name for what happened goes into the error message.
     apply(
@@ -254,11 +197,6 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
       // Joined while nobody listened: a join, not a rejoin.
       const mapped = mapAgoraStateChange(now, 'DISCONNECTED')
       if (mapped) apply(mapped)
-      wasOpen ||= now === 'RECONNECTING'
-    }
-    if (snapshot().state === 'RECONNECTING') {
-      startOutage()
-      kit.patch({ attempt: 1 })
     }
     kit.replacePeers(client.remoteUsers.map((user) => String(user.uid)))
   }
@@ -346,15 +284,11 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
         })
         return
       }
-      rejoinRequested = true
-      kit.moveTo('RECONNECTING', 'RETRY_REQUESTED', { attempt: 1 })
-      startOutage()
+      kit.moveTo('RECONNECTING', 'RETRY_REQUESTED')
       void rejoin(credentials).catch(() => {})
     },
     close() {
       detach()
-      endOutage()
-      wasOpen = rejoinRequested = false
       if (snapshot().state !== 'CLOSED') {
         endings++
         kit.moveTo('CLOSED', 'LEAVE_CHANNEL')

@@ -67,12 +67,25 @@ export interface FromDeepstreamOptions {
    * missed; the second answer catches them. Keep it above the client's `subscriptionInterval`.
    */
   presenceRecheck?: number
+  /**
+   * The link has been down this long → reason `LOST`, `lost: true` and a `lost` event, while
+   * deepstream keeps trying (default: off).
+   */
+  lostAfter?: number
+  /**
+   * Not back to `OPEN` this long after the link dropped → `ERROR`/`JOIN_FAILED`, and the client
+   * is closed so that nothing retries behind a red badge; `reconnect()` starts over (default:
+   * off — deepstream gives up by itself after its `maxReconnectAttempts`).
+   */
+  giveUpAfter?: number
 }
 
 const rules: Record<keyof FromDeepstreamOptions, Rule> = {
   topic: [(value) => typeof value == 'string' && value.length > 0, 'a non-empty string'],
   queueLimit: count(1),
   presenceRecheck: ms(0),
+  lostAfter: ms(1, true),
+  giveUpAfter: ms(1, true),
 }
 
 const looksLikeClient = (client: unknown): client is DeepstreamClientLike =>
@@ -91,8 +104,9 @@ const looksLikeClient = (client: unknown): client is DeepstreamClientLike =>
  * - A `HEARTBEAT_TIMEOUT` error shows at once as `RECONNECTING`/`KEEP_ALIVE_TIMEOUT`: the
  *   client only reports `RECONNECTING` once its socket has finished closing, which a silent
  *   server can delay for a long time.
- * - Dropping from `OPEN` emits `lost` (deepstream's "connection lost"); the next `OPEN` is
- *   `REJOIN_SUCCESS` with a `restored` event.
+ * - Dropping from `OPEN` is `RECONNECTING`; the next `OPEN` is `REJOIN_SUCCESS` with a
+ *   `restored` event. With `lostAfter`, an outage that long is `lost` (reason `LOST` and a
+ *   `lost` event); with `giveUpAfter`, one that long is `ERROR`/`JOIN_FAILED`.
  * - Peers are deepstream users (the names they logged in with): the full list is fetched at
  *   every `OPEN`, so no one who left while the link was down stays listed.
  * - Messages are held while not `OPEN` and emitted in order once it is; deepstream events are
@@ -125,7 +139,6 @@ export function fromDeepstream(
   const outbox = createOutbox(options?.queueLimit ?? 1000)
   const initial = mapDeepstreamState(client.getConnectionState(), {
     gaveUp: false,
-    rejoining: false,
     cause: null,
   })!
   const kit = createSourceKit({
@@ -133,11 +146,19 @@ export function fromDeepstream(
     reason: null,
     logPrefix: 'linklight/deepstream:',
     failurePrefix: 'deepstream',
+    timeline: {
+      lostAfter: options?.lostAfter ?? Infinity,
+      giveUpAfter: options?.giveUpAfter ?? Infinity,
+      onGiveUp() {
+        gaveUp = true
+        client.close()
+      },
+      gaveUp: 'closed the client; call reconnect() to start over',
+    },
   })
   const snapshot = kit.methods.getSnapshot
 
   let gaveUp = false
-  let rejoining = false
   let cause: ConnectionReason | null = null
   let attempt = 0
   // Bumped on every attach and detach: answers to an older one (a presence query) are stale.
@@ -176,34 +197,23 @@ export function fromDeepstream(
   }
 
   const onState = (state: string) => {
-    const mapped = mapDeepstreamState(state, { gaveUp, rejoining, cause })
+    const mapped = mapDeepstreamState(state, { gaveUp, cause })
     if (!mapped) return
     const [next, reason] = mapped
     const before = snapshot()
     if (next !== 'CLOSED') gaveUp = false
     if (next === 'OPEN' || next === 'CLOSED' || next === 'ERROR') cause = null
     if (next === before.state && reason === before.reason) return
-    const dropped = next === 'RECONNECTING' && before.state === 'OPEN'
     if (next === 'OPEN' || next === 'CLOSED') attempt = 0
-    kit.moveTo(next, reason, {
-      attempt,
-      lost: dropped || (before.lost && next !== 'OPEN' && next !== 'CLOSED'),
-      queued: outbox.pending,
-    })
-    if (dropped) {
-      rejoining = true
-      kit.emit('lost')
-    }
+    // Until deepstream reports a failed attempt, the kit counts the one under way.
+    kit.moveTo(next, reason, { queued: outbox.pending, ...(attempt && { attempt }) })
     if (next === 'OPEN') {
-      if (rejoining) kit.emit('restored')
-      rejoining = false
       fetchPeers()
       stopRecheck()
       recheck = setTimeout(fetchPeers, presenceRecheck)
       flush()
       kit.patch({ queued: outbox.pending })
     } else stopRecheck()
-    if (next === 'CLOSED' || next === 'ERROR') rejoining = false
   }
 
   // deepstream reports error(meta, event, topic); a bare error(event) is read the same way.
@@ -234,7 +244,6 @@ export function fromDeepstream(
       },
       queued: outbox.pending,
     })
-    rejoining = false
   }
 
   const onPresence = (user: string, online: boolean) =>
@@ -318,7 +327,6 @@ export function fromDeepstream(
       detach()
       client.close()
       gaveUp = false
-      rejoining = false
       cause = null
       attempt = 0
       if (snapshot().state !== 'CLOSED') kit.moveTo('CLOSED', 'LEAVE_CHANNEL')

@@ -63,8 +63,11 @@ export const deepstreamStates: Readonly<
 export interface DeepstreamContext {
   /** `MAX_RECONNECTION_ATTEMPTS_REACHED` came, and the client has not tried again since. */
   readonly gaveUp: boolean
-  /** The link had been `OPEN` and dropped: the next `OPEN` is a rejoin. */
-  readonly rejoining: boolean
+  /**
+   * The link had been `OPEN` and dropped: the next `OPEN` is a rejoin. `fromDeepstream` leaves
+   * this out: its source kit decides every source's rejoin the same way.
+   */
+  readonly rejoining?: boolean
   /** Why the link is being re-established, when something more precise than INTERRUPTED. */
   readonly cause: ConnectionReason | null
 }

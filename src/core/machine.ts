@@ -57,7 +57,7 @@ export type MachineEvent =
   | Of<'reconnect'>
   | Of<'close'>
   | Of<'online'>
-  /** Time passed: whatever deadline is due now happens (one per tick). */
+  /** Time passed: every deadline due now happens, in order. */
   | Of<'tick'>
   | Of<'heartbeatFailed', { readonly silentSince: number }>
   | Of<'opened', OnSocket>
@@ -116,7 +116,7 @@ function to(
     previousState: changed ? m.state : m.previousState,
     since: changed ? now : m.since,
     rejoin: rejoinAfter(m.rejoin, m.state, state),
-    lost: lostAfter(m.lost, m.state, state),
+    lost: lostAfter(m.lost, state),
   }
 }
 
@@ -234,6 +234,28 @@ export function timersOf(m: Machine, o: ResolvedOptions): Partial<Record<TimerNa
 export const deadlineOf = (m: Machine, o: ResolvedOptions) =>
   Math.min(...Object.values(timersOf(m, o)))
 
+/** The first deadline of `m` due at `now`, taken; `m` itself when none is. */
+function deadline(m: Machine, now: number, o: ResolvedOptions): Machine {
+  // `now >= undefined` is false: a timer the machine does not run is never due.
+  const due = timersOf(m, o)
+  return now >= due.connect!
+    ? linkFailed(
+        m,
+        now,
+        o,
+        'INTERRUPTED',
+        `No answer within connectTimeout (${o.connectTimeout} ms)`,
+      )
+    : now >= due.giveUp!
+      ? fail(m, now, 'JOIN_FAILED', `Not reconnected within giveUpAfter (${o.giveUpAfter} ms)`)
+      : now >= due.lost!
+        ? // The state stays; the reason says why it matters.
+          { ...m, lost: true, reason: 'LOST' }
+        : now >= due.retry!
+          ? attemptNow(m, now, o, m.reason ?? 'CONNECTING')
+          : m
+}
+
 // Every transition, by event: the state and reason it leads to, and the guard that allows it.
 const transitions: { [T in MachineEvent['type']]: Handler<T> } = {
   connect: (m, e, o) =>
@@ -296,25 +318,12 @@ const transitions: { [T in MachineEvent['type']]: Handler<T> } = {
       ? fail(m, e.now, 'KEEP_ALIVE_TIMEOUT', message)
       : linkFailed(m, e.now, o, 'KEEP_ALIVE_TIMEOUT', message, e.silentSince)
   },
+  // Every deadline that is due is taken, in order (one may end the outage the next belongs
+  // to); a few at most, so that zero timeouts cannot spin: the rest wait for the next tick.
   tick: (m, { now }, o) => {
-    // `now >= undefined` is false: a timer the machine does not run is never due.
-    const due = timersOf(m, o)
-    return now >= due.connect!
-      ? linkFailed(
-          m,
-          now,
-          o,
-          'INTERRUPTED',
-          `No answer within connectTimeout (${o.connectTimeout} ms)`,
-        )
-      : now >= due.giveUp!
-        ? fail(m, now, 'JOIN_FAILED', `Not reconnected within giveUpAfter (${o.giveUpAfter} ms)`)
-        : now >= due.lost!
-          ? // The state stays; the reason says why it matters.
-            { ...m, lost: true, reason: 'LOST' }
-          : now >= due.retry!
-            ? attemptNow(m, now, o, m.reason ?? 'CONNECTING')
-            : m
+    for (let i = 0, before = null as Machine | null; i < 8 && before != m; i++)
+      m = deadline((before = m), now, o)
+    return m
   },
 }
 

@@ -51,14 +51,15 @@ export interface PeerDiff {
 }
 
 /**
- * Replaces the held peers by the server's full list (sent after every login): peers the server
- * no longer has leave, new ones join, changed ones update, unchanged ones keep their object.
- * No ghosts and no duplicates, whatever happened while this client was away.
+ * Replaces the held peers by a full list (the server's, sent after every login): peers no
+ * longer listed leave (with `reason` when known), new ones join, changed ones update, unchanged
+ * ones keep their object. No ghosts and no duplicates, whatever happened while away.
  */
 export function replacePeers(
   held: ReadonlyMap<string, Peer>,
   list: readonly PeerInfo[],
   now: number,
+  reason?: LeftReason,
 ): PeerDiff {
   const peers = new Map<string, Peer>()
   const joined: Peer[] = []
@@ -72,6 +73,6 @@ export function replacePeers(
   }
   const left = [...held.values()]
     .filter((p) => !peers.has(p.id))
-    .map((p) => peerLeft(p, undefined, now))
+    .map((p) => peerLeft(p, reason, now))
   return { peers, joined, left, updated }
 }

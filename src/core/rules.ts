@@ -22,11 +22,10 @@ export const rejoinAfter = (rejoin: boolean, from: ConnectionState, to: Connecti
   to == 'OPEN' || (rejoin && to != 'CLOSED' && (from != 'ERROR' || to == 'RECONNECTING'))
 
 /**
- * Whether the link still counts as lost after a move `from` → `to`: an outage ends at OPEN or
- * CLOSED, and a new one starts when the source leaves ERROR.
+ * Whether the link still counts as lost after a move to `to`: only while the outage lasts,
+ * which OPEN, CLOSED and ERROR all end.
  */
-export const lostAfter = (lost: boolean, from: ConnectionState, to: ConnectionState) =>
-  lost && to != 'OPEN' && to != 'CLOSED' && (from != 'ERROR' || to == 'ERROR')
+export const lostAfter = (lost: boolean, to: ConnectionState) => lost && !isSettled(to)
 
 /** The reason of an OPEN: `REJOIN_SUCCESS` when it ends an outage of a link that had been open. */
 export const openReason = (rejoin: boolean): ConnectionReason =>

@@ -1,15 +1,22 @@
 /**
- * The parts every hand-made `ConnectionSource` shares — the mock and the adapters over other
- * clients: one immutable snapshot, its subscribers, the events, and the online peers.
+ * The one core of every `ConnectionSource` — linklight's client, the adapters and the mock: one
+ * immutable snapshot and its subscribers, the events, the online peers, and optionally the
+ * outage timeline (`lost`, then give up). A source says where it is with `moveTo`; the kit
+ * derives the rest of the snapshot from rules.ts and emits what the change means, so `since`,
+ * `attempt`, `retrying`, `lost`, `restored` and the rejoin mean the same for every source.
  */
+import { realClock, type Clock } from './clock.js'
 import { createEmitter } from './emitter.js'
-import { peerLeft, type LeftReason, type Peer } from './peers.js'
-import { phaseOf, toneOf, type ConnectionReason, type ConnectionState } from './states.js'
+import { createOutage, type Outage } from './outage.js'
+import { peerLeft, replacePeers, type LeftReason, type Peer } from './peers.js'
+import type { PeerInfo } from './protocol.js'
+import { isRetrying, isSettled, lostAfter, openReason, phaseFor, rejoinAfter } from './rules.js'
+import { toneOf, type ConnectionReason, type ConnectionState } from './states.js'
 import type { ConnectionEvents, ConnectionSnapshot, ConnectionSource } from './types.js'
 
 /** Snapshot fields a source may set besides the state and reason. */
 export type SnapshotExtra = Partial<
-  Pick<ConnectionSnapshot, 'attempt' | 'nextRetryAt' | 'lost' | 'queued' | 'error' | 'retrying'>
+  Pick<ConnectionSnapshot, 'attempt' | 'nextRetryAt' | 'lost' | 'queued' | 'error'>
 >
 
 /** What the kit gives a source: the shared methods, and the levers that move them. */
@@ -19,28 +26,34 @@ export interface SourceKit {
   /** Snapshot subscribers and event handlers registered now. */
   listenerCount(): number
   /**
-   * Publishes a new snapshot in `state` with `reason`; emits `connectionStateChanged` when the
-   * state changed. Handshake states after an `OPEN` count as re-establishing the link.
+   * Publishes the snapshot of `state` with `reason` (nothing when nothing changed), then emits
+   * what the change means: `connectionStateChanged` when the state changed, `lost` when `lost`
+   * turned true, `restored` on a rejoin. An OPEN's `JOIN_SUCCESS`/`REJOIN_SUCCESS` is decided
+   * here, and CLOSED lets every peer go.
    */
   moveTo(state: ConnectionState, reason: ConnectionReason, extra?: SnapshotExtra): void
-  /** Publishes the same state with some fields changed (no `connectionStateChanged`); nothing when none did. */
+  /** Publishes the same state with some fields changed; nothing when none did. */
   patch(extra: SnapshotExtra): void
+  /** The link has been down for `lostAfter`: reason `LOST`, `lost: true`, a `lost` event. */
+  lose(): void
   emit: <K extends keyof ConnectionEvents>(
     event: K,
     ...args: Parameters<ConnectionEvents[K]>
   ) => void
-  /** A peer comes online (or, when already online, changes its data). */
+  /** A peer comes online, or changes; `data` undefined means none. */
   peerOnline(id: string, data?: unknown): void
+  /** A peer as the server describes it (its own times), online. */
+  putPeer(peer: Peer): void
   /** A peer goes offline; unknown ids are ignored. */
-  peerOffline(id: string, reason?: LeftReason): void
-  /** Replaces the online peers by `ids`: the missing leave (`reason`), the new join. */
-  replacePeers(ids: Iterable<string>, reason?: LeftReason): void
+  peerOffline(id: string, reason?: LeftReason, at?: number): void
+  /**
+   * Replaces the online peers by a full list — ids, or the server's descriptions: the missing
+   * leave (`reason`), the new join, the changed update, the unchanged keep their object.
+   */
+  replacePeers(list: Iterable<string> | readonly PeerInfo[], reason?: LeftReason): void
 }
 
-const handshake = (state: ConnectionState) =>
-  state !== 'OPEN' && state !== 'CLOSED' && state !== 'ERROR' && state !== 'RECONNECTING'
-
-/** Where a source starts, and the names its messages carry. */
+/** Where a source starts, what it calls itself, and the outage timeline it wants. */
 export interface SourceKitInit {
   readonly state: ConnectionState
   readonly reason: ConnectionReason | null
@@ -48,72 +61,88 @@ export interface SourceKitInit {
   readonly logPrefix: string
   /** Opens the message of the `error` an `ERROR` state gets unless the source gives its own. */
   readonly failurePrefix: string
+  readonly clock?: Clock | undefined
+  /**
+   * Times each outage (from the moment the source starts retrying until it settles): `lost`
+   * after `lostAfter`, and after `giveUpAfter` ERROR/JOIN_FAILED and `onGiveUp` (which should
+   * stop the client underneath). linklight's client times its outages in its machine instead.
+   */
+  readonly timeline?: {
+    readonly lostAfter: number
+    readonly giveUpAfter: number
+    readonly onGiveUp: () => void
+    /** What `onGiveUp` does, for the error message: 'left the channel'. */
+    readonly gaveUp: string
+  }
 }
 
+const errorFor = (state: ConnectionState, reason: ConnectionReason | null, prefix: string) =>
+  state == 'ERROR' && reason ? { code: reason, message: `${prefix}: ${reason}` } : null
+
 /** Creates the shared core of a source. */
-export function createSourceKit(
-  { state, reason, logPrefix, failurePrefix }: SourceKitInit,
-  now: () => number = Date.now,
-): SourceKit {
+export function createSourceKit(init: SourceKitInit): SourceKit {
+  const { logPrefix, failurePrefix, clock = realClock, timeline } = init
   const events = createEmitter<ConnectionEvents>((error) => console.error(logPrefix, error))
   const listeners = new Set<(snapshot: ConnectionSnapshot) => void>()
   const peers = new Map<string, Peer>()
   let handlers = 0
-  // Reached OPEN, and not since closed or failed: handshakes now re-establish the link.
-  let wasOpen = false
+  let rejoin = init.state == 'OPEN' || init.state == 'RECONNECTING'
+  let snapshot: ConnectionSnapshot = Object.freeze({
+    state: init.state,
+    previousState: null,
+    reason: init.reason,
+    phase: phaseFor(init.state, rejoin),
+    tone: toneOf(init.state),
+    since: clock.now(),
+    attempt: init.state == 'RECONNECTING' ? 1 : 0,
+    nextRetryAt: null,
+    retrying: init.state == 'RECONNECTING',
+    lost: false,
+    queued: 0,
+    error: errorFor(init.state, init.reason, failurePrefix),
+  })
 
-  const build = (
-    next: ConnectionState,
-    why: ConnectionReason | null,
-    previousState: ConnectionState | null,
-    extra: SnapshotExtra = {},
-  ): ConnectionSnapshot => {
-    const reconnecting =
-      next === 'RECONNECTING' || (handshake(next) && wasOpen) || (extra.attempt ?? 0) > 0
-    return Object.freeze({
-      state: next,
-      previousState,
-      reason: why,
-      phase: phaseOf(next, { reconnecting }),
-      tone: toneOf(next),
-      since: now(),
-      attempt: 0,
-      nextRetryAt: null,
-      // Working through attempts: only while reconnecting or in a rejoin's handshake.
-      retrying: next === 'RECONNECTING' || (handshake(next) && reconnecting),
-      lost: false,
-      queued: 0,
-      error: next === 'ERROR' && why ? { code: why, message: `${failurePrefix}: ${why}` } : null,
-      ...extra,
-    })
-  }
-  let snapshot = build(state, reason, null)
+  const outage: Outage | null = timeline
+    ? createOutage(timeline, clock, {
+        lost: () => kit.lose(),
+        giveUp() {
+          kit.moveTo('ERROR', 'JOIN_FAILED', {
+            error: {
+              code: 'JOIN_FAILED',
+              message: `${failurePrefix}: not reconnected within giveUpAfter (${timeline.giveUpAfter} ms); ${timeline.gaveUp}`,
+            },
+          })
+          timeline.onGiveUp()
+        },
+      })
+    : null
 
-  const publish = (next: ConnectionSnapshot) => {
-    snapshot = next
+  if (snapshot.retrying) outage?.start()
+
+  function publish(next: ConnectionSnapshot) {
+    const before = snapshot
+    const keys = Object.keys(next) as (keyof ConnectionSnapshot)[]
+    if (keys.every((key) => next[key] === before[key])) return
+    snapshot = Object.freeze(next)
     for (const listener of [...listeners]) listener(snapshot)
+    if (next.state != before.state) events.emit('connectionStateChanged', next.state, next.reason!)
+    if (next.lost && !before.lost) events.emit('lost')
+    if (next.state != before.state && next.reason == 'REJOIN_SUCCESS') events.emit('restored')
   }
 
-  const online = (id: string, data: unknown) => {
-    const before = peers.get(id)
-    const peer: Peer = {
-      id,
-      online: true,
-      joinedAt: before?.joinedAt ?? now(),
-      lastSeenAt: now(),
-      ...(data !== undefined && { data }),
-    }
-    peers.set(id, peer)
-    events.emit(before ? 'peerUpdated' : 'peerJoined', peer)
+  function online(peer: Peer) {
+    const known = peers.has(peer.id)
+    peers.set(peer.id, peer)
+    events.emit(known ? 'peerUpdated' : 'peerJoined', peer)
   }
-  const offline = (id: string, why?: LeftReason) => {
+  function offline(id: string, reason?: LeftReason, at = clock.now()) {
     const peer = peers.get(id)
     if (!peer) return
     peers.delete(id)
-    events.emit('peerLeft', peerLeft(peer, why, now()))
+    events.emit('peerLeft', peerLeft(peer, reason, at))
   }
 
-  return {
+  const kit: SourceKit = {
     methods: {
       getSnapshot: () => snapshot,
       subscribe(listener) {
@@ -134,26 +163,90 @@ export function createSourceKit(
       getPeers: () => new Map(peers),
     },
     listenerCount: () => listeners.size + handlers,
-    moveTo(next, why, extra) {
-      const previous = snapshot.state
-      if (next === 'CLOSED' || next === 'ERROR') wasOpen = false
-      publish(build(next, why, previous, extra))
-      if (next === 'OPEN') wasOpen = true
-      if (next !== previous) events.emit('connectionStateChanged', next, why)
+    moveTo(state, why, extra = {}) {
+      const from = snapshot.state
+      const changed = state != from
+      const reason = state == 'OPEN' && why.endsWith('JOIN_SUCCESS') ? openReason(rejoin) : why
+      rejoin = rejoinAfter(rejoin, from, state)
+      const settled = isSettled(state)
+      const attempt =
+        extra.attempt ??
+        (state == 'OPEN' || state == 'CLOSED'
+          ? 0
+          : state == 'ERROR'
+            ? snapshot.attempt
+            : state == 'RECONNECTING'
+              ? isSettled(from)
+                ? 1
+                : Math.max(1, snapshot.attempt)
+              : // A handshake straight after OPEN is a reconnection under way.
+                isSettled(from)
+                ? Number(from == 'OPEN')
+                : snapshot.attempt)
+      const clean = state == 'OPEN' || state == 'CLOSED'
+      publish({
+        state,
+        previousState: changed ? from : snapshot.previousState,
+        reason,
+        phase: phaseFor(state, rejoin),
+        tone: toneOf(state),
+        since: changed ? clock.now() : snapshot.since,
+        attempt,
+        nextRetryAt: settled ? null : (extra.nextRetryAt ?? null),
+        retrying: isRetrying(state, attempt),
+        lost: !settled && (extra.lost ?? lostAfter(snapshot.lost, state)),
+        queued: extra.queued ?? snapshot.queued,
+        error: clean ? null : (extra.error ?? errorFor(state, reason, failurePrefix)),
+      })
+      if (outage) {
+        if (settled) outage.end()
+        else if (snapshot.retrying) outage.start()
+      }
+      if (state == 'CLOSED') for (const id of [...peers.keys()]) offline(id)
     },
     patch(extra) {
-      const changed = (Object.keys(extra) as (keyof SnapshotExtra)[]).some(
-        (key) => extra[key] !== snapshot[key],
-      )
-      if (changed) publish(Object.freeze({ ...snapshot, ...extra }))
+      const next = { ...snapshot, ...extra }
+      publish({ ...next, retrying: isRetrying(next.state, next.attempt) })
+    },
+    lose() {
+      if (snapshot.lost || isSettled(snapshot.state)) return
+      kit.moveTo(snapshot.state, 'LOST', {
+        lost: true,
+        attempt: snapshot.attempt,
+        nextRetryAt: snapshot.nextRetryAt,
+        error: snapshot.error,
+      })
     },
     emit: events.emit,
-    peerOnline: online,
+    peerOnline(id, data) {
+      const before = peers.get(id)
+      const now = clock.now()
+      online({
+        id,
+        online: true,
+        joinedAt: before?.joinedAt ?? now,
+        lastSeenAt: now,
+        ...(data !== undefined && { data }),
+      })
+    },
+    putPeer: online,
     peerOffline: offline,
-    replacePeers(ids, why) {
-      const wanted = new Set(ids)
-      for (const id of [...peers.keys()]) if (!wanted.has(id)) offline(id, why)
-      for (const id of wanted) if (!peers.has(id)) online(id, undefined)
+    replacePeers(list, reason) {
+      const now = clock.now()
+      const infos: PeerInfo[] = [...list].map((item) => {
+        if (typeof item != 'string') return item
+        const held = peers.get(item)
+        return held
+          ? { id: item, joinedAt: held.joinedAt, lastSeenAt: held.lastSeenAt, data: held.data }
+          : { id: item, joinedAt: now, lastSeenAt: now }
+      })
+      const diff = replacePeers(peers, infos, now, reason)
+      peers.clear()
+      for (const [id, peer] of diff.peers) peers.set(id, peer)
+      for (const peer of diff.left) events.emit('peerLeft', peer)
+      for (const peer of diff.joined) events.emit('peerJoined', peer)
+      for (const peer of diff.updated) events.emit('peerUpdated', peer)
     },
   }
+  return kit
 }

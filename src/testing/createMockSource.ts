@@ -56,11 +56,14 @@ export interface MockSource extends ConnectionSource {
    */
   scheduleRetry(retryIn: number | null): void
   /**
-   * The link has been silent past `lostAfter`: RECONNECTING (INTERRUPTED unless it already
-   * was), snapshot `lost: true`, and a `lost` event; still retrying.
+   * The link has been down past `lostAfter`: reason `LOST`, snapshot `lost: true` and a `lost`
+   * event; still retrying. From OPEN (or CLOSED, ERROR) it drops first (RECONNECTING/INTERRUPTED).
    */
   lose(): void
-  /** Back to OPEN/REJOIN_SUCCESS, with a `restored` event. */
+  /**
+   * Back to OPEN: `REJOIN_SUCCESS` with a `restored` event when the link had been open,
+   * else `JOIN_SUCCESS`.
+   */
   restore(): void
   /** Gives up: ERROR with `reason` (default MAX_RECONNECT_ATTEMPTS). */
   fail(reason?: ConnectionReason): void
@@ -180,20 +183,13 @@ export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
       kit.patch({ nextRetryAt: retryIn === null ? null : Date.now() + retryIn })
     },
     lose() {
-      const now = kit.methods.getSnapshot()
-      const reason = now.state === 'RECONNECTING' && now.reason ? now.reason : 'INTERRUPTED'
+      const { state: now } = kit.methods.getSnapshot()
+      if (now === 'OPEN' || now === 'CLOSED' || now === 'ERROR')
+        kit.moveTo('RECONNECTING', 'INTERRUPTED')
       // Still waiting for the same attempt: a scheduled retry stays.
-      kit.moveTo('RECONNECTING', reason, {
-        attempt: Math.max(1, now.attempt),
-        lost: true,
-        nextRetryAt: now.nextRetryAt,
-      })
-      kit.emit('lost')
+      kit.lose()
     },
-    restore() {
-      kit.moveTo('OPEN', 'REJOIN_SUCCESS')
-      kit.emit('restored')
-    },
+    restore: () => kit.moveTo('OPEN', 'REJOIN_SUCCESS'),
     fail: (reason = 'MAX_RECONNECT_ATTEMPTS') => kit.moveTo('ERROR', reason),
     peerJoin: (id, data) => kit.peerOnline(id, data),
     peerUpdate: (id, data) => kit.peerOnline(id, data),

@@ -17,7 +17,7 @@ afterEach(() => {
 })
 
 describe('§10 mock source: retry schedule', () => {
-  test('drop() and set() without options keep their old snapshots: no retry, attempt 1 and 0', () => {
+  test('drop() and set() without options: no retry scheduled, and RECONNECTING counts attempt 1', () => {
     const source = createMockSource('OPEN')
     source.drop()
     expect(source.getSnapshot()).toMatchObject({
@@ -26,8 +26,9 @@ describe('§10 mock source: retry schedule', () => {
       attempt: 1,
       nextRetryAt: null,
     })
+    // RECONNECTING is a round of attempts: attempt is at least 1, whatever the source.
     source.set('RECONNECTING', 'KEEP_ALIVE_TIMEOUT')
-    expect(source.getSnapshot()).toMatchObject({ attempt: 0, nextRetryAt: null })
+    expect(source.getSnapshot()).toMatchObject({ attempt: 1, nextRetryAt: null, retrying: true })
   })
 
   test('drop({ retryIn }) schedules the retry retryIn ms from now, attempt 1 unless given', () => {
