@@ -6,53 +6,23 @@
  * no listener, leaves nothing running by construction.
  */
 import { createEffects } from './client/effects.js'
-import { type Input } from './client/frames.js'
-import { handleFrame } from './client/inbound.js'
-import { createLogins } from './client/logins.js'
+import type { Input } from './client/frames.js'
+import { handleFrame, type InboundContext } from './client/inbound.js'
+import { createLogins, loginWhileOpen } from './client/logins.js'
+import { createOutbound } from './client/outbound.js'
 import { createSession } from './client/session.js'
 import { openSocket, type Socket } from './client/socket.js'
 import { createTimer } from './client/timer.js'
 import { createWatchdog } from './client/watchdog.js'
-import {
-  deadlineOf,
-  initialMachine,
-  transition,
-  type Machine,
-  type MachineEvent,
-} from './machine.js'
-import { watchNetwork } from './network.js'
+import { deadlineOf, initialMachine, transition, type MachineEvent } from './machine.js'
 import { resolveOptions, resolveUrl, type ClientOptions } from './options.js'
-import { createOutbox, type OutgoingMessage, type WriteResult } from './outbox.js'
+import { createOutbox } from './outbox.js'
 import { PROTOCOL_VERSION, type ClientFrame } from './protocol.js'
 import { createSourceKit } from './sourceKit.js'
-import type { ConnectionReason, ConnectionState } from './states.js'
-import type { ConnectionError, ConnectionSource } from './types.js'
+import type { ConnectionReason } from './states.js'
+import type { ConnectionError, LinklightClient } from './types.js'
 
-/** linklight's connection client. */
-export interface LinklightClient extends ConnectionSource {
-  /**
-   * The state now (the same as `getSnapshot().state`).
-   *
-   * @example
-   * ```ts
-   * if (client.getConnectionState() === 'OPEN') client.send({ typing: true })
-   * ```
-   */
-  getConnectionState(): ConnectionState
-  /**
-   * Your presence data, shown to the other peers; kept and re-sent after every reconnect.
-   *
-   * @example
-   * ```ts
-   * client.setPresence({ name: 'Ada', cursor: { x: 10, y: 20 } })
-   * ```
-   */
-  setPresence(data: unknown): void
-}
-
-// A UTF-8 character takes at most 3 bytes per UTF-16 unit: only long texts need counting.
-const fits = (text: string, bytes: number) =>
-  text.length * 3 <= bytes || new TextEncoder().encode(text).byteLength <= bytes
+const prefixes = { logPrefix: 'linklight:', failurePrefix: 'linklight' }
 
 /**
  * Creates a connection to a linklight server (or, with `protocol: plainProtocol()`, any
@@ -72,21 +42,13 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   const baseUrl = resolveUrl(url)
   const o = resolveOptions(options)
   const { clock, protocol } = o
-  const kit = createSourceKit({
-    state: 'CLOSED',
-    reason: null,
-    logPrefix: 'linklight:',
-    failurePrefix: 'linklight',
-    clock,
-  })
+  const kit = createSourceKit({ state: 'CLOSED', reason: null, clock, ...prefixes })
   const outbox = createOutbox(o.queueLimit)
   const logins = createLogins()
-  let m: Machine = { ...initialMachine, since: clock.now() }
+  let m = { ...initialMachine, since: clock.now() }
   let socket: Socket | null = null
   let session = createSession()
   let login: { credentials?: unknown; presence?: unknown } = {}
-  let maxPayload = Infinity
-  let unwatchNetwork: (() => void) | null = null
   const inbox: [Input, (() => void) | undefined][] = []
   let busy = false
 
@@ -110,7 +72,6 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
     accepted?.()
     if (m.socket != prev.socket) replaceSocket()
     if (m.state != prev.state) effects.enter(m.state)
-    syncNetwork()
     timer.arm(Math.min(deadlineOf(m, o), watchdog.wakeAt))
     publish()
   }
@@ -120,15 +81,15 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
 
   function replaceSocket() {
     socket?.release(m.state == 'CLOSED' ? 1000 : 4000)
-    socket = null
-    maxPayload = Infinity
+    outbound.limit(Infinity)
     const id = m.socket
-    if (!id) return
-    socket = openSocket(o.WebSocket, m.url ?? baseUrl, {
-      opened: () => dispatch({ type: 'opened', socket: id }),
-      message: (data) => receive(id, data),
-      closed: (message) => failed(id, 'SERVER_CLOSED', message),
-    })
+    socket = !id
+      ? null
+      : openSocket(o.WebSocket, m.url ?? baseUrl, {
+          opened: () => dispatch({ type: 'opened', socket: id }),
+          message: (data) => receive(id, data),
+          closed: (message) => failed(id, 'SERVER_CLOSED', message),
+        })
   }
 
   // A frame must never throw out of the socket's handler (that would crash Node, or wedge the
@@ -146,48 +107,30 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
 
   const write = (frame: ClientFrame | string) =>
     socket?.write(typeof frame == 'string' ? frame : protocol.encode(frame))
-
-  const writeMessage = (message: OutgoingMessage): WriteResult => {
-    if (fits(message.frame, maxPayload)) return (write(message.frame), true)
-    const error = new RangeError(
-      `send: the message is larger than the server accepts (${maxPayload} bytes); it was not sent`,
-    )
-    kit.emit('error', { code: 'MESSAGE_TOO_LARGE', message: error.message })
-    return error
-  }
-  const flush = () => outbox.flush(writeMessage, protocol.handshake)
-
-  const inbound = {
-    protocol,
-    kit,
-    outbox,
+  const outbound = createOutbound(outbox, protocol, write, kit)
+  const inbound: InboundContext = {
+    ...{ protocol, kit, outbox, dispatch, write, flush: outbound.flush },
     session: () => session,
     state: () => m.state,
-    dispatch,
-    write,
-    flush,
-    acceptFrames: (bytes: number) => void (maxPayload = bytes),
+    acceptFrames: outbound.limit,
   }
   const effects = createEffects({
-    machine: () => m,
-    outbox,
-    logins,
+    ...{ outbox, logins, flush: outbound.flush, machine: () => m },
     hello: () =>
       write({
         t: 'hello',
         v: PROTOCOL_VERSION,
-        url: socket?.url ?? baseUrl,
+        url: socket!.url,
         session: session.id,
         received: session.received,
       }),
-    // JSON leaves out what is undefined: no presence set, no presence sent.
     auth: () => write({ t: 'auth', credentials: login.credentials, presence: login.presence }),
     watch: () => watchdog.start(clock.now()),
-    flush,
     endSession() {
       session = createSession()
       login = { presence: login.presence }
     },
+    onNetwork,
   })
   const watchdog = createWatchdog(o, {
     ping: () => write(protocol.ping()),
@@ -201,15 +144,6 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
     timer.arm(Math.min(deadlineOf(m, o), watchdog.wakeAt))
   })
 
-  function syncNetwork() {
-    const wanted = m.state != 'CLOSED' && m.state != 'ERROR'
-    if (wanted && !unwatchNetwork) unwatchNetwork = watchNetwork(onNetwork)
-    if (!wanted && unwatchNetwork) {
-      unwatchNetwork()
-      unwatchNetwork = null
-    }
-  }
-
   function onNetwork(online: boolean) {
     // Never trust the event alone: probe an open link, or try now and let the server answer.
     if (online && m.state == 'OPEN') write(protocol.ping())
@@ -217,14 +151,10 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
     else if (m.socket) failed(m.socket, 'NETWORK_OFFLINE', 'The device went offline')
   }
 
-  const publish = () =>
-    kit.moveTo(m.state, m.reason!, {
-      attempt: m.attempt,
-      nextRetryAt: m.nextRetryAt,
-      lost: m.lost,
-      error: m.error,
-      queued: outbox.pending,
-    })
+  function publish() {
+    const { attempt, nextRetryAt, lost, error } = m
+    kit.moveTo(m.state, m.reason!, { attempt, nextRetryAt, lost, error, queued: outbox.pending })
+  }
 
   const client: LinklightClient = {
     ...kit.methods,
@@ -232,30 +162,16 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
     connect: () => dispatch({ type: 'connect' }),
     reconnect: () => dispatch({ type: 'reconnect' }),
     login(...args: [credentials?: unknown]) {
-      if (m.state == 'OPEN')
-        return args.length && JSON.stringify(args[0]) !== JSON.stringify(login.credentials)
-          ? Promise.reject(
-              new Error('login: already logged in; close() first to change credentials'),
-            )
-          : Promise.resolve()
+      if (m.state == 'OPEN') return loginWhileOpen(args, login.credentials)
       if (args.length) login.credentials = args[0]
       const done = logins.wait()
       dispatch({ type: 'login' })
       return done
     },
     send(data) {
-      if (data === undefined) throw new TypeError('send: data must not be undefined (send null)')
-      const open = m.state == 'OPEN'
-      const promise = outbox.add((seq) => {
-        try {
-          return protocol.encode({ t: 'msg', seq, data })
-        } catch (error) {
-          throw new TypeError(`send: data cannot be encoded as JSON (${(error as Error).message})`)
-        }
-      }, !open)
-      if (open) flush()
-      else publish()
-      return promise
+      const sent = outbound.send(data, m.state == 'OPEN')
+      publish()
+      return sent
     },
     setPresence(data) {
       login.presence = data
@@ -271,4 +187,4 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   return client
 }
 
-export type { ConnectionError }
+export type { ConnectionError, LinklightClient }

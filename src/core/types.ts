@@ -70,3 +70,25 @@ export interface ConnectionSource {
   reconnect(): void
   close(): void
 }
+
+/** linklight's connection client: a `ConnectionSource` with a few methods of its own. */
+export interface LinklightClient extends ConnectionSource {
+  /**
+   * The state now (the same as `getSnapshot().state`).
+   *
+   * @example
+   * ```ts
+   * if (client.getConnectionState() === 'OPEN') client.send({ typing: true })
+   * ```
+   */
+  getConnectionState(): ConnectionState
+  /**
+   * Your presence data, shown to the other peers; kept and re-sent after every reconnect.
+   *
+   * @example
+   * ```ts
+   * client.setPresence({ name: 'Ada', cursor: { x: 10, y: 20 } })
+   * ```
+   */
+  setPresence(data: unknown): void
+}

@@ -3,6 +3,7 @@
  * when the state is left. The client runs them after every transition that changed the state.
  */
 import type { Machine } from '../machine.js'
+import { watchNetwork } from '../network.js'
 import type { Outbox } from '../outbox.js'
 import type { ConnectionState } from '../states.js'
 import type { Logins } from './logins.js'
@@ -22,6 +23,8 @@ export interface EffectContext {
   flush(): void
   /** Ends the session: a new one, no credentials. */
   endSession(): void
+  /** The device went online (`true`) or offline. */
+  onNetwork(online: boolean): void
 }
 
 type Effect = (c: EffectContext) => (() => void) | void
@@ -48,15 +51,35 @@ export const entryEffects: { readonly [S in ConnectionState]?: Effect } = {
   },
 }
 
-/** Runs the entry effects: `enter(state)` leaves the current state (its disposer) and enters `state`. */
+/** Effects that last across states, while `during` holds. */
+export const spanEffects: readonly {
+  readonly during: (state: ConnectionState) => boolean
+  readonly effect: Effect
+}[] = [
+  // The network's online/offline events matter while the client means to be connected.
+  {
+    during: (state) => state != 'CLOSED' && state != 'ERROR',
+    effect: (c) => watchNetwork(c.onNetwork),
+  },
+]
+
+/**
+ * Runs the effects: `enter(state)` leaves the current state (its disposer), enters `state`, and
+ * starts or stops the effects that span states.
+ */
 export function createEffects(c: EffectContext) {
   let leave: (() => void) | void
+  const spans = spanEffects.map((span) => ({ ...span, stop: undefined as (() => void) | void }))
   return {
     enter(state: ConnectionState) {
       const exit = leave
       leave = undefined
       exit?.()
       leave = entryEffects[state]?.(c)
+      for (const span of spans) {
+        if (span.during(state)) span.stop ??= span.effect(c) ?? undefined
+        else if (span.stop) span.stop = void span.stop()
+      }
     },
   }
 }

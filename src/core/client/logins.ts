@@ -26,3 +26,12 @@ export function createLogins(): Logins {
     },
   }
 }
+
+/**
+ * What `login()` returns while OPEN: done at once with the same credentials (or none), refused
+ * with others — changing who you are needs a new session.
+ */
+export const loginWhileOpen = (args: [credentials?: unknown], credentials: unknown) =>
+  args.length && JSON.stringify(args[0]) !== JSON.stringify(credentials)
+    ? Promise.reject(new Error('login: already logged in; close() first to change credentials'))
+    : Promise.resolve()
