@@ -1,4 +1,4 @@
-import { checkOptions, count, invalid, methods, ms, oneOf, type Rule } from './check.js'
+import { checkOptions, count, func, invalid, methods, ms, oneOf, type Rule } from './check.js'
 import type { Clock } from './clock.js'
 import { realClock } from './clock.js'
 import { linklightProtocol, type Protocol } from './protocol.js'
@@ -140,10 +140,9 @@ const rules: Record<keyof ClientOptions, Rule> = {
   autoLogin: flag,
   queueLimit: count(0),
   protocol: methods('encode', 'decode', 'ping', 'isPong'),
-  WebSocket: [
-    (v) => typeof v == 'function',
+  WebSocket: func(
     "a WebSocket constructor; pass options.WebSocket (Node 20 has none: import { WebSocket } from 'ws')",
-  ],
+  ),
   clock: methods('now', 'setTimeout', 'clearTimeout'),
 }
 

@@ -1,6 +1,7 @@
 /**
  * The vocabulary of linklight: deepstream's connection states, the traffic-light tone,
- * Agora's coarse phases and the reason carried by every change.
+ * Agora's coarse phases and the reason carried by every change. docs/states.md in the package
+ * explains each of them, and the presets' timelines.
  */
 
 // Each vocabulary is one tuple: its type, its frozen object and its codes all come from it.
@@ -29,6 +30,8 @@ const STATES = [
  * - `RECONNECTING` — the link was lost; the client retries on its schedule.
  * - `ERROR` — declared unrecoverable; nothing more happens until `reconnect()` or `login()`.
  *
+ * See docs/states.md in the package for what leads to each state and what the app can do there.
+ *
  * @example
  * ```ts
  * if (client.getConnectionState() === ConnectionState.OPEN) client.send({ hello: 'world' })
@@ -44,6 +47,7 @@ export type Tone = 'good' | 'neutral' | 'bad'
 
 /**
  * The traffic-light tone of a state: `OPEN` is good, `ERROR` is bad, everything between is neutral.
+ * To show other colours, pass `tones` to the store or the indicator (docs/states.md in the package).
  *
  * @example
  * ```ts
@@ -54,7 +58,7 @@ export function toneOf(state: ConnectionState): Tone {
   return state === 'OPEN' ? 'good' : state === 'ERROR' ? 'bad' : 'neutral'
 }
 
-/** Agora's coarse connection phases with their numeric codes. */
+/** Agora's coarse connection phases with their numeric codes (see docs/states.md in the package). */
 export const PhaseCode = /* @__PURE__ */ Object.freeze({
   DISCONNECTED: 1,
   CONNECTING: 2,
@@ -74,7 +78,8 @@ export interface PhaseContext {
 
 /**
  * Agora's coarse phase for a state. The handshake states count as `CONNECTING` during a first
- * connection and as `RECONNECTING` while re-establishing a connection that had been open.
+ * connection and as `RECONNECTING` while re-establishing a connection that had been open. See
+ * docs/states.md in the package.
  *
  * @example
  * ```ts
@@ -131,6 +136,7 @@ const AGORA_CODES = [0, 1, 2, 3, 4, 5, 8, 9, 10, 14, 15, 16]
 /**
  * Why the last change happened, with Agora's numeric code where Agora has one (`null` for
  * linklight's own reasons). Exported as a frozen object mapping each reason to itself.
+ * docs/states.md in the package says when each one happens and whether the source keeps trying.
  *
  * @example
  * ```ts

@@ -1,3 +1,14 @@
+import {
+  checkOptions,
+  func,
+  integer,
+  ms,
+  nonEmptyString,
+  orInfinity,
+  showData,
+  stringList,
+  type Rule,
+} from '../core/check.js'
 import { MAX_FRAME_DEPTH, MAX_ID_LENGTH } from '../core/protocol.js'
 import { defaultAuthenticate, type Authenticate } from './auth.js'
 
@@ -99,27 +110,35 @@ export interface ResolvedServerOptions {
   resumeBacklog: number
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'function') return 'a function'
-  if (typeof value !== 'object' || value === null) return String(value)
-  try {
-    return JSON.stringify(value)
-  } catch {
-    return String(value)
-  }
-}
+const WHERE = 'createServer'
 
-const fail = (option: string, expected: string, value: unknown): never => {
-  throw new TypeError(`createServer: ${option} must be ${expected} (got ${describe(value)})`)
+// One rule per option (core/check.ts, as the client's): what a valid value passes and how the
+// error describes it. A bad array or plain object shows in the error as JSON (`showData`).
+const rules: Record<keyof ServerOptions, Rule> = {
+  port: [integer(0, 65_535)[0], 'an integer from 0 to 65535 (0 picks a free port)'],
+  host: nonEmptyString,
+  authenticate: func(),
+  peerTimeout: ms(1),
+  maxPayload: integer(1, Infinity, 'bytes'),
+  allowedOrigins: stringList('origin strings'),
+  onMessage: func(),
+  handshakeTimeout: ms(1),
+  maxConnections: integer(1),
+  maxBufferedBytes: integer(1024, Infinity, 'bytes'),
+  maxFramesPerSecond: orInfinity(
+    [(value) => typeof value == 'number' && value >= 1 && value < Infinity, 'a number >= 1'],
+    'no limit',
+  ),
+  maxDepth: integer(8, MAX_FRAME_DEPTH),
+  maxIdLength: integer(1, MAX_ID_LENGTH),
+  maxPresenceBytes: integer(2, Infinity, 'bytes'),
+  sessionTimeout: ms(1),
+  resumeBacklog: integer(0),
 }
 
 /** Checks the options and fills in defaults; throws a `TypeError` naming a bad option. */
 export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
-  if (options === undefined) options = {}
-  if (typeof options !== 'object' || options === null)
-    fail('options', 'an object or undefined', options)
-
+  checkOptions(WHERE, options, rules, showData)
   const {
     port = 0,
     host = '127.0.0.1',
@@ -137,48 +156,7 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     maxPresenceBytes = 4096,
     sessionTimeout = 300_000,
     resumeBacklog = 1000,
-  } = options
-
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    fail('port', 'an integer from 0 to 65535 (0 picks a free port)', port)
-  if (typeof host !== 'string' || host === '') fail('host', 'a non-empty string', host)
-  if (typeof authenticate !== 'function') fail('authenticate', 'a function', authenticate)
-  if (typeof peerTimeout !== 'number' || !Number.isFinite(peerTimeout) || peerTimeout <= 0)
-    fail('peerTimeout', 'a positive number of milliseconds', peerTimeout)
-  if (!Number.isInteger(maxPayload) || maxPayload <= 0)
-    fail('maxPayload', 'a positive integer number of bytes', maxPayload)
-  if (
-    allowedOrigins !== undefined &&
-    (!Array.isArray(allowedOrigins) || !allowedOrigins.every((o) => typeof o === 'string'))
-  )
-    fail('allowedOrigins', 'an array of origin strings', allowedOrigins)
-  if (onMessage !== undefined && typeof onMessage !== 'function')
-    fail('onMessage', 'a function', onMessage)
-  const integerFrom = (option: string, value: unknown, min: number, max = Infinity) => {
-    if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max)
-      fail(
-        option,
-        max < Infinity ? `an integer from ${min} to ${max}` : `an integer >= ${min}`,
-        value,
-      )
-  }
-  const positiveMs = (option: string, value: unknown) => {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-      fail(option, 'a positive number of milliseconds', value)
-  }
-  positiveMs('handshakeTimeout', handshakeTimeout)
-  integerFrom('maxConnections', maxConnections, 1)
-  integerFrom('maxBufferedBytes', maxBufferedBytes, 1024)
-  if (
-    maxFramesPerSecond !== Infinity &&
-    (typeof maxFramesPerSecond !== 'number' || !(maxFramesPerSecond >= 1))
-  )
-    fail('maxFramesPerSecond', 'a number >= 1, or Infinity for no limit', maxFramesPerSecond)
-  integerFrom('maxDepth', maxDepth, 8, MAX_FRAME_DEPTH)
-  integerFrom('maxIdLength', maxIdLength, 1, MAX_ID_LENGTH)
-  integerFrom('maxPresenceBytes', maxPresenceBytes, 2)
-  positiveMs('sessionTimeout', sessionTimeout)
-  integerFrom('resumeBacklog', resumeBacklog, 0)
+  } = options ?? {}
 
   return {
     port,

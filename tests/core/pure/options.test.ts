@@ -232,6 +232,24 @@ describe('resolveOptions', () => {
     },
   )
 
+  it.each<[keyof ClientOptions, unknown, string]>([
+    ['reconnectIntervalIncrement', -1, 'a non-negative number of milliseconds (got -1)'],
+    ['maxReconnectInterval', Infinity, 'a non-negative number of milliseconds (got Infinity)'],
+    ['heartbeatInterval', 0, 'a positive number of milliseconds (got 0)'],
+    ['connectTimeout', '10s', 'a positive number of milliseconds (got "10s")'],
+    ['interruptedAfter', 0, 'a positive number or Infinity (off) (got 0)'],
+    ['maxReconnectAttempts', 0, 'a positive integer or Infinity (got 0)'],
+    ['maxReconnectAttempts', 2 ** 53, 'a positive integer or Infinity (got 9007199254740992)'],
+    ['queueLimit', -1, 'a non-negative integer or Infinity (got -1)'],
+    ['heartbeatFailure', 'close', `'error' or 'reconnect' (got "close")`],
+    ['lazyConnect', 1, 'true or false (got 1)'],
+  ])('§3.1: %s = %s: the whole message says what a valid value is', (name, value, rest) => {
+    const { message } = thrown(() =>
+      resolveOptions({ WebSocket: FakeSocket, [name]: value } as ClientOptions),
+    )
+    expect(message).toBe(`createClient: ${name} must be ${rest}`)
+  })
+
   it('§3.1: the protocol error says what a codec needs', () => {
     const { message } = thrown(() =>
       resolveOptions({ WebSocket: FakeSocket, protocol: {} as never }),
@@ -256,6 +274,7 @@ describe('resolveOptions', () => {
   it.each<[string, ClientOptions]>([
     ['maxReconnectAttempts Infinity', { maxReconnectAttempts: Infinity }],
     ['maxReconnectAttempts 1', { maxReconnectAttempts: 1 }],
+    ['maxReconnectAttempts MAX_SAFE_INTEGER', { maxReconnectAttempts: Number.MAX_SAFE_INTEGER }],
     ['queueLimit 0', { queueLimit: 0 }],
     ['queueLimit Infinity', { queueLimit: Infinity }],
     ['interruptedAfter Infinity', { interruptedAfter: Infinity }],
