@@ -24,6 +24,7 @@ export default defineConfig({
         index: 'src/index.ts',
         'react/index': 'src/react/index.ts',
         'testing/index': 'src/testing/index.ts',
+        'protocol/index': 'src/protocol/index.ts',
         'server/index': 'src/server/index.ts',
         'adapters/deepstream': 'src/adapters/deepstream.ts',
         'adapters/agora': 'src/adapters/agora.ts',

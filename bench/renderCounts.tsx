@@ -1,6 +1,6 @@
 /**
  * How often components render under connection traffic, with the real react-dom in jsdom and
- * linklight's mock source (§7: a state reader never renders for messages, heartbeats or peers;
+ * linklight's mock source (a state reader never renders for messages, heartbeats or peers;
  * a `usePeer(id)` row renders only when that peer changes; a burst of joins is one update).
  */
 import { act, version } from 'react'
@@ -12,6 +12,7 @@ import {
 } from '../src/index.js'
 import { ConnectionProvider, useConnectionState, usePeer, usePeers } from '../src/react/index.js'
 import { createMockSource, type MockSource } from '../src/testing/index.js'
+import { nextTurn } from '../tests/helpers/wait.js'
 import { formatTable } from './report.js'
 
 /** The part of jsdom used here (jsdom ships no types, and @types/jsdom is not installed). */
@@ -117,7 +118,7 @@ async function inOwnTick(event: () => void) {
 
 /** Waits for the real scheduler (no act) to finish: microtasks, then a few event-loop turns. */
 async function settle() {
-  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve))
+  for (let i = 0; i < 3; i++) await nextTurn()
 }
 
 async function stateReader(createRoot: (container: Element) => Root) {

@@ -9,6 +9,7 @@
  */
 import { createConnectionStore } from '../src/index.js'
 import { createMockSource, type MockSource } from '../src/testing/index.js'
+import { nextTurn } from '../tests/helpers/wait.js'
 import { formatMicros, formatTable, median } from './report.js'
 
 const PEER_COUNTS = [1_000, 10_000, 100_000]
@@ -17,9 +18,6 @@ const WARMUP_ROUNDS = 2
 const ROUNDS = 7
 // One-per-tick events cost O(peers) each; this keeps the 100k rounds to a fraction of a second.
 const singleEventsPerRound = (peers: number) => Math.max(10, Math.min(200, 2_000_000 / peers))
-
-/** A full turn of the event loop, so that the next event starts a new tick. */
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 function sourceWith(peers: number): MockSource {
   const ids = Array.from({ length: peers }, (_, i) => `peer-${i}`)
@@ -45,7 +43,7 @@ async function timeRound(source: MockSource, peers: number, mode: Mode, events: 
     await Promise.resolve()
     total += performance.now() - start
     // a real tick between events, outside the timed part
-    await nextTick()
+    await nextTurn() // the next event starts a new tick
   }
   return (total * 1000) / events
 }
@@ -65,7 +63,7 @@ async function measure(peers: number, mode: Mode, withStore: boolean) {
   for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
     const us = await timeRound(source, peers, mode, events)
     if (round >= WARMUP_ROUNDS) perEvent.push(us)
-    await nextTick()
+    await nextTurn() // the next event starts a new tick
   }
   store?.getState().destroy()
   return { events, us: median(perEvent) }

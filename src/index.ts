@@ -22,17 +22,13 @@ export {
   type WebSocketConstructor,
 } from './core/options.js'
 export { nextRetryDelay } from './core/schedule.js'
+// The codecs a client can speak; the frames themselves are in `linklight/protocol`.
 export {
   linklightProtocol,
   plainProtocol,
   ProtocolError,
-  PROTOCOL_VERSION,
   type Protocol,
   type PlainProtocolOptions,
-  type ClientFrame,
-  type ServerFrame,
-  type PeerInfo,
-  type AuthRejection,
 } from './core/protocol.js'
 export type { Peer, LeftReason } from './core/peers.js'
 export type {
@@ -47,5 +43,8 @@ export {
   type ConnectionStoreState,
   type ConnectionStoreOptions,
   type ConnectionStoreEvents,
+  type ConnectionStoreData,
 } from './store/createConnectionStore.js'
 export type { DisplayStatus } from './store/display.js'
+export { nextDisplay, type SmoothingOptions, type NextDisplay } from './store/nextDisplay.js'
+export { toneFor, type ToneOverrides } from './store/tones.js'

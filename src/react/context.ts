@@ -4,8 +4,11 @@ import type { ConnectionStore } from '../store/createConnectionStore.js'
 /** The store `ConnectionProvider` hands down. */
 export const ConnectionContext = createContext<ConnectionStore | null>(null)
 
-/** The store to read: the one passed explicitly, else the provider's; throws without either. */
-export function useConnectionStore(explicit?: ConnectionStore): ConnectionStore {
+/**
+ * The store a hook reads (internal): the one passed explicitly, else the provider's; throws
+ * without either.
+ */
+export function useResolvedStore(explicit?: ConnectionStore): ConnectionStore {
   const provided = useContext(ConnectionContext)
   const store = explicit ?? provided
   if (!store)

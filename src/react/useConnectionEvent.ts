@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react'
 import type { ConnectionStore, ConnectionStoreEvents } from '../store/createConnectionStore.js'
-import { useConnectionStore } from './context.js'
+import { useResolvedStore } from './context.js'
 
 /**
  * Calls `handler` on a connection event: `'lost'`, `'restored'`, `'failed'` (ended in ERROR),
@@ -18,7 +18,7 @@ export function useConnectionEvent<K extends keyof ConnectionStoreEvents>(
   handler: ConnectionStoreEvents[K],
   store?: ConnectionStore,
 ): void {
-  const resolved = useConnectionStore(store)
+  const resolved = useResolvedStore(store)
   const latest = useRef(handler)
   useEffect(() => {
     latest.current = handler

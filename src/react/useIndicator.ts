@@ -1,10 +1,20 @@
-import { useCallback, useSyncExternalStore } from 'react'
 import type { ConnectionState, Tone } from '../core/states.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
+import { toneFor, type ToneOverrides } from '../store/tones.js'
+import { useResolvedStore } from './context.js'
 import { defaultLabels } from './labels.js'
+import { useSecondsUntil } from './useSecondsUntil.js'
 import { useStoreSelector } from './useStoreSelector.js'
 
-/** Options shared by {@link useIndicator} and `ConnectionIndicator`. */
+/**
+ * Options shared by {@link useIndicator} and `ConnectionIndicator`.
+ *
+ * @example
+ * ```tsx
+ * const options: IndicatorOptions = { smooth: false, labels: { OPEN: 'Live' } }
+ * <ConnectionIndicator {...options} />
+ * ```
+ */
 export interface IndicatorOptions {
   /**
    * Show the smoothed status (default `true`: short dips from green are hidden, amber and red
@@ -12,8 +22,12 @@ export interface IndicatorOptions {
    * what it shows, so with `false` every raw change is announced too.
    */
   smooth?: boolean | undefined
-  /** Remaps the tone of some states, e.g. `{ RECONNECTING: 'bad' }`. */
-  tones?: Partial<Record<ConnectionState, Tone>> | undefined
+  /**
+   * Remaps the tone of some states, e.g. `{ RECONNECTING: 'bad' }`, laid over the store's own
+   * `tones`. It colours what is shown; when a change shows is the store's smoothing, by the
+   * store's tones: to make a state show at once as red, give `tones` to the store instead.
+   */
+  tones?: ToneOverrides | undefined
   /** Text for some states (translations); the rest keep the English {@link defaultLabels}. */
   labels?: Partial<Record<ConnectionState, string>> | undefined
 }
@@ -27,22 +41,6 @@ export interface IndicatorStatus {
   readonly retryIn: number | null
 }
 
-/** Seconds until `at`, re-read four times a second; renders only when the number changes. */
-function useSecondsUntil(at: number | null): number | null {
-  const subscribe = useCallback(
-    (notify: () => void) => {
-      const timer = at === null ? undefined : setInterval(notify, 250)
-      return () => clearInterval(timer)
-    },
-    [at],
-  )
-  return useSyncExternalStore(
-    subscribe,
-    () => (at === null ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000))),
-    () => null,
-  )
-}
-
 /**
  * {@link useIndicator} with the countdown optional; internal, not exported from
  * `linklight/react`. `ConnectionIndicator` asks for the countdown only when its `children` is a
@@ -50,20 +48,20 @@ function useSecondsUntil(at: number | null): number | null {
  */
 export function useIndicatorStatus(
   { smooth, tones, labels }: IndicatorOptions,
-  store: ConnectionStore | undefined,
+  explicit: ConnectionStore | undefined,
   countdown: boolean,
 ): IndicatorStatus {
-  // Smoothed, the store's display. Raw, the snapshot, whose tone follows the default mapping,
-  // until the display catches up with it and carries the tone the store's `tones` give it.
-  const { state, tone } = useStoreSelector(store, (s) =>
-    smooth === false && s.display.state !== s.connection.state ? s.connection : s.display,
+  const store = useResolvedStore(explicit)
+  const state = useStoreSelector(store, (s) =>
+    smooth === false ? s.connection.state : s.display.state,
   )
   const at = useStoreSelector(store, (s) => (countdown ? s.connection.nextRetryAt : null))
   return {
     state,
-    tone: tones?.[state] ?? tone,
+    tone: toneFor(state, tones, store.tones),
     label: labels?.[state] ?? defaultLabels[state],
-    retryIn: useSecondsUntil(at),
+    // `nextRetryAt` is a time on the source's clock, which the store is given as well.
+    retryIn: useSecondsUntil(at, store.clock),
   }
 }
 

@@ -3,7 +3,8 @@ import type { ConnectionStore } from '../store/createConnectionStore.js'
 import { useStoreSelector } from './useStoreSelector.js'
 
 /**
- * One peer by id (online or recently left), or `undefined`. Renders only when that peer changes.
+ * One peer by id, online or among the store's `departedPeers`, or `undefined`. Renders only when
+ * that peer changes.
  *
  * @example
  * ```tsx
@@ -14,5 +15,5 @@ import { useStoreSelector } from './useStoreSelector.js'
  * ```
  */
 export function usePeer(id: string, store?: ConnectionStore): Peer | undefined {
-  return useStoreSelector(store, (s) => s.peers.get(id))
+  return useStoreSelector(store, (s) => s.peers.get(id) ?? s.departedPeers.get(id))
 }

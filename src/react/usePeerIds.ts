@@ -20,8 +20,8 @@ export function usePeerIds(store?: ConnectionStore): readonly string[] {
   return useStoreSelectorWith(
     store,
     (s) => {
-      let ids = idsOf.get(s.onlinePeers)
-      if (!ids) idsOf.set(s.onlinePeers, (ids = s.onlinePeers.map((p) => p.id)))
+      let ids = idsOf.get(s.peerList)
+      if (!ids) idsOf.set(s.peerList, (ids = s.peerList.map((p) => p.id)))
       return ids
     },
     sameIds,

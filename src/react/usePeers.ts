@@ -1,16 +1,25 @@
 import type { Peer } from '../core/peers.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
+import { allPeers } from '../store/peerLists.js'
 import { useStoreSelector } from './useStoreSelector.js'
 
-/** Options of {@link usePeers}. */
+/**
+ * Options of {@link usePeers}.
+ *
+ * @example
+ * ```ts
+ * const everyone = usePeers({ includeOffline: true })
+ * ```
+ */
 export interface UsePeersOptions {
-  /** Also return the peers that left recently (`online: false`). */
+  /** Also return the peers that left recently (`online: false`), after the online ones. */
   includeOffline?: boolean | undefined
 }
 
 /**
- * The online peers (or all known ones with `includeOffline`). A burst of peer events lands as
- * one update, so a list renders once per burst.
+ * The online peers: the store's `peerList`, the same as `source.getPeers()`. With
+ * `includeOffline`, the store's `departedPeers` follow them. A burst of peer events lands as one
+ * update, so a list renders once per burst.
  *
  * @example
  * ```tsx
@@ -19,5 +28,5 @@ export interface UsePeersOptions {
  * ```
  */
 export function usePeers(options: UsePeersOptions = {}, store?: ConnectionStore): readonly Peer[] {
-  return useStoreSelector(store, (s) => (options.includeOffline ? s.peerList : s.onlinePeers))
+  return useStoreSelector(store, (s) => (options.includeOffline ? allPeers(s) : s.peerList))
 }

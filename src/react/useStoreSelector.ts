@@ -1,7 +1,8 @@
 import { useSyncExternalStore } from 'react'
 import type { ConnectionSnapshot } from '../core/types.js'
 import type { ConnectionStore, ConnectionStoreData } from '../store/createConnectionStore.js'
-import { useConnectionStore } from './context.js'
+import { toneFor } from '../store/tones.js'
+import { useResolvedStore } from './context.js'
 
 // Frozen: every server render shares them, and they reach user code (`useConnection`, `usePeers`).
 const closed: ConnectionSnapshot = Object.freeze({
@@ -22,16 +23,25 @@ const none = Object.freeze([])
 
 /**
  * What every hook reads on the server and while hydrating: a connection that is CLOSED, with
- * no peers. Server and first client render agree, whatever the live connection is doing.
+ * no peers, shown in the tone the store's `tones` give CLOSED. Server and first client render
+ * agree, whatever the live connection is doing.
  */
-const serverState: ConnectionStoreData = {
-  connection: closed,
-  peers: new Map(),
-  peerList: none,
-  onlinePeers: none,
-  peersStale: true,
-  // The snapshot carries the display's three fields: CLOSED, neutral, since 0.
-  display: closed,
+const serverStates = new WeakMap<ConnectionStore, ConnectionStoreData>()
+function serverStateOf(store: ConnectionStore): ConnectionStoreData {
+  let state = serverStates.get(store)
+  if (!state) {
+    const display = { state: closed.state, tone: toneFor(closed.state, store.tones), since: 0 }
+    state = {
+      connection: closed,
+      peers: new Map(),
+      peerList: none,
+      departedPeers: new Map(),
+      peersStale: true,
+      display: Object.freeze(display),
+    }
+    serverStates.set(store, state)
+  }
+  return state
 }
 
 /**
@@ -43,10 +53,10 @@ export const useStoreSelector = <T>(
   explicit: ConnectionStore | undefined,
   selector: (state: ConnectionStoreData) => T,
 ): T => {
-  const store = useConnectionStore(explicit)
+  const store = useResolvedStore(explicit)
   return useSyncExternalStore(
     store.subscribe,
     () => selector(store.getState()),
-    () => selector(serverState),
+    () => selector(serverStateOf(store)),
   )
 }

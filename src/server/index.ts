@@ -13,4 +13,4 @@ export {
 } from './auth.js'
 export type { Faults } from './faults.js'
 export type { ServerStats } from './stats.js'
-export type { AuthRejection, PeerInfo } from '../core/protocol.js'
+export type { AuthRejection, PeerInfo } from '../protocol/index.js'

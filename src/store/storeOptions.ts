@@ -4,20 +4,35 @@
  */
 import { checkOptions, count, invalid, isObject, methods, ms, oneOf } from '../core/check.js'
 import type { Clock } from '../core/clock.js'
-import { ConnectionState, type Tone } from '../core/states.js'
+import { ConnectionState } from '../core/states.js'
 import type { ConnectionSource } from '../core/types.js'
+import type { ToneOverrides } from './tones.js'
 
-/** Options of `createConnectionStore`. */
+/**
+ * Options of `createConnectionStore`, and of `ConnectionProvider`'s `options`.
+ *
+ * @example
+ * ```ts
+ * createConnectionStore(client, { enterDelay: 500, tones: { RECONNECTING: 'bad' }, offlinePeers: 20 })
+ * ```
+ */
 export interface ConnectionStoreOptions {
   /** A change away from green shows only after this long (default 1000 ms). */
   enterDelay?: number | undefined
   /** Amber or red, once shown, stays at least this long (default 1500 ms). */
   minVisible?: number | undefined
-  /** Remaps the tone of some states (default: `toneOf`). */
-  tones?: Partial<Record<ConnectionState, Tone>> | undefined
-  /** Peers that left and are still kept (for `usePeers({ includeOffline: true })`; default 100). */
+  /**
+   * Remaps the tone of some states (default: `toneOf`), e.g. `{ RECONNECTING: 'bad' }`. The
+   * smoothing follows these tones: a state made `'bad'` shows at once.
+   */
+  tones?: ToneOverrides | undefined
+  /** How many peers that left `departedPeers` keeps (for `usePeers({ includeOffline: true })`; default 100). */
   offlinePeers?: number | undefined
-  /** Timers and time for the smoothing (default: the real ones). */
+  /**
+   * Time and timers for the smoothing, the retry countdown and the end of a provider's store
+   * (default: the real ones). The countdown reads `nextRetryAt`, a time on the source's clock:
+   * give the store the clock you gave the source.
+   */
   clock?: Clock | undefined
 }
 

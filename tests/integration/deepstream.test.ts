@@ -1,5 +1,5 @@
 /**
- * linklight/deepstream against a real `@deepstream/server` 7 on 127.0.0.1 (issue 5, SPEC §9):
+ * linklight/deepstream against a real `@deepstream/server` 7 on 127.0.0.1 (issue 5):
  * the states a person would see through the adapter while the server runs, crashes, comes back
  * or stays away, and the people online through deepstream presence.
  */
@@ -9,7 +9,8 @@ import { fromDeepstream } from '../../src/adapters/deepstream.js'
 import type { ConnectionSource } from '../../src/core/types.js'
 import { createConnectionStore } from '../../src/store/createConnectionStore.js'
 import { startDeepstream, type DeepstreamServer } from '../helpers/deepstreamServer.js'
-import { figures, sleep, waitFor } from './support.js'
+import { figures } from '../helpers/figures.js'
+import { waitFor } from '../helpers/wait.js'
 
 // Fast schedules so a give-up takes well under a second: attempts 100 ms, 200 ms, 300 ms apart.
 const CLIENT_OPTIONS = {
@@ -49,8 +50,41 @@ function connect(options: Partial<typeof CLIENT_OPTIONS> = {}) {
   return { client, source, changes, events, state }
 }
 
-/** deepstream sends subscriptions in batches, every `subscriptionInterval` (100 ms). */
-const settleSubscriptions = () => sleep(300)
+/**
+ * Resolves once the server holds someone's subscription to `topic`. deepstream clients send
+ * their subscriptions in batches, every `subscriptionInterval` (100 ms), so a client can be
+ * OPEN before the server knows what it listens to; the server tells a listener about the
+ * subscriptions it holds as soon as it holds them.
+ */
+async function subscribedOnServer(topic: string): Promise<void> {
+  const probe = new DeepstreamClient(server.url, CLIENT_OPTIONS)
+  clients.push(probe)
+  await probe.login({ username: 'probe' })
+  let held = false
+  probe.event.listen(`^${topic}$`, (_name, response) => {
+    held = true
+    response.accept()
+  })
+  await waitFor(() => held, {
+    timeout: 5000,
+    what: `the server to hold a subscription to "${topic}"`,
+  })
+}
+
+/**
+ * Records the state of `who` each time the adapter hands a message to deepstream: a held
+ * message handed over early shows as a state other than OPEN.
+ */
+function recordEmits(who: ReturnType<typeof connect>): string[] {
+  const states: string[] = []
+  const event = who.client.event
+  const emit = event.emit.bind(event)
+  event.emit = (name, data) => {
+    states.push(who.state())
+    emit(name, data)
+  }
+  return states
+}
 
 const openUp = async (who: ReturnType<typeof connect>, username: string) => {
   await who.source.login({ username })
@@ -111,9 +145,12 @@ describe('fromDeepstream over a real @deepstream/server', () => {
     ada.changes.length = 0
     await server.kill()
     await waitFor(() => ada.state() === 'ERROR', 5000, 'ERROR')
-    await sleep(300)
-    // deepstream itself went on to CLOSED; linklight keeps showing the give-up.
-    expect(ada.client.getConnectionState()).toBe('CLOSED')
+    // deepstream itself goes on to CLOSED (the adapter hears it as it happens); linklight keeps
+    // showing the give-up.
+    await waitFor(() => ada.client.getConnectionState() === 'CLOSED', {
+      timeout: 5000,
+      what: 'deepstream to close after giving up',
+    })
     expect(ada.changes).toEqual(['RECONNECTING/INTERRUPTED', 'ERROR/MAX_RECONNECT_ATTEMPTS'])
     expect(ada.source.getSnapshot()).toMatchObject({
       state: 'ERROR',
@@ -167,20 +204,16 @@ describe('fromDeepstream over a real @deepstream/server', () => {
     const store = createConnectionStore(ada.source)
     await openUp(ada, 'ada')
     await openUp(bob, 'bob')
-    await waitFor(
-      () => store.getState().onlinePeers.some((peer) => peer.id === 'bob'),
-      5000,
-      'ada to see bob',
-    )
+    await waitFor(() => store.getState().peers.has('bob'), 5000, 'ada to see bob')
     await waitFor(() => bob.source.getPeers().has('ada'), 5000, 'bob to see ada')
-    await settleSubscriptions()
+    // ada subscribes to presence as she logs in, before bob does: by the time she sees bob
+    // (by that subscription or by asking again), the server holds it, and bob's leave reaches her.
     bob.source.close()
-    await waitFor(
-      () => !store.getState().onlinePeers.some((peer) => peer.id === 'bob'),
-      5000,
-      'bob to leave ada’s list',
-    )
-    expect(store.getState().peers.get('bob')).toMatchObject({ online: false, leftReason: 'QUIT' })
+    await waitFor(() => !store.getState().peers.has('bob'), 5000, 'bob to leave ada’s list')
+    expect(store.getState().departedPeers.get('bob')).toMatchObject({
+      online: false,
+      leftReason: 'QUIT',
+    })
     store.getState().destroy()
   })
 
@@ -193,13 +226,22 @@ describe('fromDeepstream over a real @deepstream/server', () => {
     const echoed: unknown[] = []
     ada.source.on('message', (data) => echoed.push(data))
     await waitFor(() => ada.state() === 'AWAITING_AUTHENTICATION', 5000, 'ada to await login')
-    await settleSubscriptions()
+    const emitted = recordEmits(ada)
+    const gotWhenOpen: number[] = []
+    ada.source.on('connectionStateChanged', (state) => {
+      if (state === 'OPEN') gotWhenOpen.push(got.length)
+    })
     const held = [1, 2, 3].map((n) => ada.source.send({ n }))
     expect(ada.source.getSnapshot().queued).toBe(3)
-    await sleep(100)
-    expect(got).toEqual([])
+    // Meanwhile another client logs in and asks the server about bob's subscription (which must
+    // be in place before ada sends): all that while, ada hands nothing over.
+    await subscribedOnServer('test')
+    expect(emitted).toEqual([])
     await openUp(ada, 'ada')
     await Promise.all(held)
+    // Handed to deepstream once OPEN, and not before: bob had got nothing until then.
+    expect(emitted).toEqual(['OPEN', 'OPEN', 'OPEN'])
+    expect(gotWhenOpen).toEqual([0])
     await waitFor(() => got.length === 3, 5000, 'bob to get messages 1–3')
     expect(got).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }])
     expect(echoed).toEqual([])
@@ -212,12 +254,19 @@ describe('fromDeepstream over a real @deepstream/server', () => {
     await server.kill()
     await waitFor(() => ada.state() === 'RECONNECTING', 5000, 'RECONNECTING')
     let settled = 0
+    const emitted = recordEmits(ada)
+    const whenOpen: { queued: number; settled: number }[] = []
+    ada.source.on('connectionStateChanged', (state) => {
+      if (state === 'OPEN') whenOpen.push({ queued: ada.source.getSnapshot().queued, settled })
+    })
     const held = [ada.source.send({ n: 1 }), ada.source.send({ n: 2 })]
     for (const message of held) void message.then(() => settled++)
-    await sleep(100)
-    expect([ada.source.getSnapshot().queued, settled]).toEqual([2, 0])
+    expect(ada.source.getSnapshot().queued).toBe(2)
     await server.restart()
     await Promise.all(held)
+    // Held through the whole outage: nothing handed over or settled before OPEN.
+    expect(whenOpen).toEqual([{ queued: 2, settled: 0 }])
+    expect(emitted).toEqual(['OPEN', 'OPEN'])
     expect(ada.state()).toBe('OPEN')
     expect(ada.source.getSnapshot().queued).toBe(0)
   })

@@ -7,6 +7,7 @@ import {
   useConnection,
   useConnectionEvent,
   useConnectionState,
+  useConnectionStore,
   usePeer,
   usePeerIds,
   usePeers,
@@ -22,7 +23,7 @@ beforeEach(() => {
   source = createMockSource({ state: 'OPEN', peers: ['ada', 'bob'] })
 })
 
-describe.each(variants)('§7 hooks with $name', (variant) => {
+describe.each(variants)('hooks with $name', (variant) => {
   test('useConnectionState() follows the raw state', () => {
     const { result } = variant.renderHook((store) => useConnectionState(store))
     expect(result.current).toBe('OPEN')
@@ -63,6 +64,23 @@ describe.each(variants)('§7 hooks with $name', (variant) => {
       ['bob', true],
       ['cy', true],
       ['ada', false],
+    ])
+  })
+
+  test('usePeers({ includeOffline: true }) is the same array until a peer changes', async () => {
+    const { result } = variant.renderHook((store) => usePeers({ includeOffline: true }, store))
+    await act(async () => source.peerLeave('ada', 'QUIT'))
+    const first = result.current
+    expect(first.map((p) => [p.id, p.online])).toEqual([
+      ['bob', true],
+      ['ada', false],
+    ])
+    act(() => source.drop()) // a connection change, no peer change
+    expect(result.current).toBe(first)
+    await act(async () => source.peerJoin('ada'))
+    expect(result.current.map((p) => [p.id, p.online])).toEqual([
+      ['bob', true],
+      ['ada', true],
     ])
   })
 
@@ -126,7 +144,7 @@ describe.each(variants)('§7 hooks with $name', (variant) => {
   )
 })
 
-describe('§7 hooks: the latest handler and one subscription', () => {
+describe('hooks: the latest handler and one subscription', () => {
   test('useConnectionEvent re-subscribes only when the event or the store changes', () => {
     const store = createConnectionStore(source)
     const on = vi.spyOn(store, 'on')
@@ -143,7 +161,7 @@ describe('§7 hooks: the latest handler and one subscription', () => {
   })
 })
 
-describe('§7 hooks outside a provider', () => {
+describe('hooks outside a provider', () => {
   // React reports the thrown render error on the console as well (and React 18 through a
   // window error event jsdom prints): keep the output clean.
   const swallow = (event: ErrorEvent) => event.preventDefault()
@@ -163,6 +181,8 @@ describe('§7 hooks outside a provider', () => {
     ['usePeer', () => usePeer('ada')],
     ['usePeerIds', () => usePeerIds()],
     ['useConnectionEvent', () => useConnectionEvent('lost', () => {})],
+    ['useConnectionStore(selector)', () => useConnectionStore((s) => s.peersStale)],
+    ['useConnectionStore()', () => useConnectionStore()],
   ]
   test.each(hooks)('%s throws a clear error without a provider or a store', (_name, hook) => {
     expect(() => renderHook(hook)).toThrow(
@@ -189,7 +209,7 @@ describe('§7 hooks outside a provider', () => {
   })
 })
 
-describe('§7 ConnectionProvider source=', () => {
+describe('ConnectionProvider source=', () => {
   test('events reach useConnectionEvent even when no hook reads the store', () => {
     const seen: string[] = []
     function OnlyEvents() {

@@ -12,6 +12,7 @@ import { ConnectionProvider } from '../../src/react/ConnectionProvider.js'
 import type { IndicatorStatus } from '../../src/react/useIndicator.js'
 import { createConnectionStore } from '../../src/store/createConnectionStore.js'
 import { createMockSource, type MockSource } from '../../src/testing/createMockSource.js'
+import { createFakeClock } from '../helpers/fakeClock.js'
 // Testing Library bound to the project's React (react18 or react19): see rtl.ts.
 import { act, render, screen } from './rtl.js'
 
@@ -327,6 +328,46 @@ describe('ConnectionIndicator props', () => {
     expect(root.querySelector('[data-lit]')?.getAttribute('data-lamp')).toBe('bad')
   })
 
+  it('smooth={false} colours the raw state with the store’s tones while the smoothed one holds back', () => {
+    vi.useFakeTimers()
+    const source = createMockSource('OPEN')
+    const store = createConnectionStore(source, { tones: { AWAITING_AUTHENTICATION: 'good' } })
+    render(
+      <>
+        <ConnectionIndicator store={store} data-testid="smooth" />
+        <ConnectionIndicator store={store} smooth={false} data-testid="raw" />
+      </>,
+    )
+    act(() => source.drop())
+    act(() => vi.advanceTimersByTime(1000)) // amber shows, and now stays minVisible
+    act(() => source.set('AWAITING_AUTHENTICATION'))
+    expect(screen.getByTestId('smooth').dataset).toMatchObject({
+      state: 'RECONNECTING',
+      tone: 'neutral',
+    })
+    expect(screen.getByTestId('raw').dataset).toMatchObject({
+      state: 'AWAITING_AUTHENTICATION',
+      tone: 'good',
+    })
+  })
+
+  it('the tones prop is laid over the store’s: its own states win, the others keep the store’s', () => {
+    const source = createMockSource('AWAITING_AUTHENTICATION')
+    const store = createConnectionStore(source, {
+      enterDelay: 0,
+      minVisible: 0,
+      tones: { AWAITING_AUTHENTICATION: 'good', RECONNECTING: 'bad' },
+    })
+    const { root } = renderIndicator({ store, tones: { RECONNECTING: 'good', CLOSED: 'bad' } })
+    expect(root.dataset).toMatchObject({ state: 'AWAITING_AUTHENTICATION', tone: 'good' })
+    act(() => source.drop())
+    expect(root.dataset).toMatchObject({ state: 'RECONNECTING', tone: 'good' })
+    act(() => source.close())
+    expect(root.dataset).toMatchObject({ state: 'CLOSED', tone: 'bad' })
+    act(() => source.fail())
+    expect(root.dataset).toMatchObject({ state: 'ERROR', tone: 'bad' })
+  })
+
   it('renders on the server as CLOSED, with no inline styles', () => {
     const store = instantStore(createMockSource('OPEN'))
     const html = renderToString(<ConnectionIndicator variant="badge" store={store} />)
@@ -334,6 +375,14 @@ describe('ConnectionIndicator props', () => {
     expect(html).toContain('data-state="CLOSED"')
     expect(html).toContain('Disconnected')
     expect(html).not.toMatch(/<style|\sstyle=/)
+  })
+
+  it('renders on the server in the tone the store’s tones give CLOSED', () => {
+    const store = createConnectionStore(createMockSource('OPEN'), { tones: { CLOSED: 'bad' } })
+    const html = renderToString(<ConnectionIndicator store={store} />)
+    expect(html).toContain('data-state="CLOSED"')
+    expect(html).toContain('data-tone="bad"')
+    expect(html).toMatch(/data-lamp="bad" data-lit=""/)
   })
 
   it('works under StrictMode', () => {
@@ -398,6 +447,36 @@ describe('the live region', () => {
     expect(root.textContent).toBe('10')
     act(() => vi.advanceTimersByTime(5000))
     expect(root.textContent).toBe('5')
+  })
+
+  it('counts down on the store’s clock, the one nextRetryAt is on, not on Date.now()', () => {
+    // A fake clock far from Date.now(): a countdown that read Date.now() would show 0.
+    const fake = createFakeClock(1_000_000)
+    const source = createMockSource('OPEN')
+    const store = createConnectionStore(withRetryAt(source, fake.now() + 5000), {
+      clock: fake.clock,
+      enterDelay: 0,
+      minVisible: 0,
+    })
+    const view = render(
+      <ConnectionIndicator store={store}>{({ retryIn }) => `${retryIn}`}</ConnectionIndicator>,
+    )
+    const root = screen.getByRole('status')
+    expect(root.textContent).toBe('null')
+    act(() => source.drop())
+    expect(root.textContent).toBe('5')
+    act(() => fake.advance(999))
+    expect(root.textContent).toBe('5')
+    act(() => fake.advance(1))
+    expect(root.textContent).toBe('4')
+    act(() => fake.advance(3500))
+    expect(root.textContent).toBe('1')
+    act(() => fake.advance(10_000))
+    expect(root.textContent).toBe('0')
+    expect(fake.pending()).toBe(0) // at 0 it stops looking
+    act(() => source.drop())
+    view.unmount()
+    expect(fake.pending()).toBe(0)
   })
 
   it('stays silent through a dip the smoothing hides, and speaks once it shows', () => {

@@ -12,13 +12,9 @@ import {
 import { createServer, type ReferenceServer } from '../../src/server/index.js'
 import { createMockSource } from '../../src/testing/index.js'
 import { act, cleanup, render, screen } from './rtl.js'
-import { createRenderCounter, sleep, waitUntil } from './support.js'
-
-/** The render-count figures, in one greppable line per scenario. */
-function figures(values: Record<string, unknown>) {
-  // eslint-disable-next-line no-console -- printing the measured figures is the point here
-  console.log('[figures]', JSON.stringify(values))
-}
+import { figures } from '../helpers/figures.js'
+import { sleep, waitFor as waitUntil } from '../helpers/wait.js'
+import { createRenderCounter } from './support.js'
 
 /**
  * Runs `step` `count` times, 25 per turn of the event loop. The server shares this process: a
@@ -44,7 +40,7 @@ function PeerCount() {
   return <p data-testid="peers">{usePeers().length}</p>
 }
 
-describe('§7 a component reading only the state never re-renders for traffic', () => {
+describe('a component reading only the state never re-renders for traffic', () => {
   const servers: ReferenceServer[] = []
   const clients: LinklightClient[] = []
   let actEnvironment: boolean | undefined
@@ -62,7 +58,7 @@ describe('§7 a component reading only the state never re-renders for traffic', 
     env.IS_REACT_ACT_ENVIRONMENT = actEnvironment
   })
 
-  test('§7 real client: no render of a useConnectionState reader for 1,000 messages, 100 heartbeats and 1,020 peer events', async () => {
+  test('real client: no render of a useConnectionState reader for 1,000 messages, 100 heartbeats and 1,020 peer events', async () => {
     const server = await createServer({ port: 0 })
     servers.push(server)
     // heartbeats answered: a pong only ever answers a ping
@@ -153,7 +149,7 @@ describe('§7 a component reading only the state never re-renders for traffic', 
     })
   })
 
-  test('§7 mock source: no render of a useConnectionState reader for 1,000 joins, updates and leaves', async () => {
+  test('mock source: no render of a useConnectionState reader for 1,000 joins, updates and leaves', async () => {
     env.IS_REACT_ACT_ENVIRONMENT = true
     const source = createMockSource('OPEN')
     const counter = createRenderCounter()
@@ -177,8 +173,8 @@ describe('§7 a component reading only the state never re-renders for traffic', 
   })
 })
 
-describe('§7 a usePeer(id) row re-renders only when that peer changes', () => {
-  test('§7 10,000 peers: updating one re-renders exactly that row, and no other', async () => {
+describe('a usePeer(id) row re-renders only when that peer changes', () => {
+  test('10,000 peers: updating one re-renders exactly that row, and no other', async () => {
     const ids = Array.from({ length: 10_000 }, (_, i) => `peer-${i}`)
     const source = createMockSource({ state: 'OPEN', peers: ids })
     const store = createConnectionStore(source)
@@ -248,7 +244,7 @@ describe('§7 a usePeer(id) row re-renders only when that peer changes', () => {
   })
 })
 
-describe('§5 a burst of peer events renders a list once', () => {
+describe('a burst of peer events renders a list once', () => {
   function renderPeerList() {
     const source = createMockSource('OPEN')
     const counter = createRenderCounter()
@@ -269,7 +265,7 @@ describe('§5 a burst of peer events renders a list once', () => {
     return { counter, burst }
   }
 
-  test('§5 a burst of 1,000 joins in one tick re-renders a usePeers list at most twice (React scheduling)', async () => {
+  test('a burst of 1,000 joins in one tick re-renders a usePeers list at most twice (React scheduling)', async () => {
     const env = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean | undefined }
     const previous = env.IS_REACT_ACT_ENVIRONMENT
     const { counter, burst } = renderPeerList()
@@ -288,7 +284,7 @@ describe('§5 a burst of peer events renders a list once', () => {
     }
   })
 
-  test('§5 a burst of 1,000 joins in one tick re-renders a usePeers list at most twice (inside act)', async () => {
+  test('a burst of 1,000 joins in one tick re-renders a usePeers list at most twice (inside act)', async () => {
     const { counter, burst } = renderPeerList()
     await act(async () => burst())
     expect(screen.getByTestId('count').textContent).toBe('1000')

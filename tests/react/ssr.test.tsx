@@ -46,8 +46,8 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-describe.each(providers)('§7 SSR with ConnectionProvider %s', (_name, provide) => {
-  test('§7 renderToString shows CLOSED/neutral for a live OPEN source; hydration matches, then the live state shows', async () => {
+describe.each(providers)('SSR with ConnectionProvider %s', (_name, provide) => {
+  test('renderToString shows CLOSED/neutral for a live OPEN source; hydration matches, then the live state shows', async () => {
     const source = createMockSource({ state: 'OPEN', peers: ['ada', 'bob'] })
     const app = provide(
       source,
@@ -87,7 +87,7 @@ describe.each(providers)('§7 SSR with ConnectionProvider %s', (_name, provide) 
   })
 })
 
-test('§7 rendering on the server subscribes to nothing', () => {
+test('rendering on the server subscribes to nothing', () => {
   const source = createMockSource('OPEN')
   renderToString(
     <ConnectionProvider source={source}>

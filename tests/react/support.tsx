@@ -64,15 +64,3 @@ export function createRenderCounter() {
     reset: () => counts.clear(),
   }
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** Polls `predicate` every 5 ms; throws naming `what` after `timeoutMs`. */
-export async function waitUntil(predicate: () => boolean, timeoutMs: number, what: string) {
-  const start = performance.now()
-  while (!predicate()) {
-    if (performance.now() - start > timeoutMs)
-      throw new Error(`waitUntil: timed out after ${timeoutMs} ms waiting for ${what}`)
-    await sleep(5)
-  }
-}

@@ -13,6 +13,8 @@ function recordUpdates(store: ReturnType<typeof createConnectionStore>) {
   return updates
 }
 
+const ids = (list: readonly { id: string }[]) => list.map((p) => p.id)
+
 const shown = (store: ReturnType<typeof createConnectionStore>) => {
   const { state, tone, since } = store.getState().display
   return { state, tone, since }
@@ -33,21 +35,21 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-describe('§5 state and actions', () => {
-  test('§5 state shape: connection, peers, peerList, onlinePeers, peersStale, display and the actions', () => {
+describe('state and actions', () => {
+  test('state shape: connection, peers, peerList, departedPeers, peersStale, display and the actions', () => {
     const source = createMockSource({ state: 'OPEN', peers: ['ada', { id: 'bob', data: 1 }] })
     const state = storeOver(source).getState()
     expect(state.connection).toBe(source.getSnapshot())
     expect([...state.peers.keys()]).toEqual(['ada', 'bob'])
     expect(state.peerList.map((p) => p.id)).toEqual(['ada', 'bob'])
-    expect(state.onlinePeers).toEqual(state.peerList)
+    expect(state.departedPeers.size).toBe(0)
     expect(state.peersStale).toBe(false)
     expect(state.display).toEqual({ state: 'OPEN', tone: 'good', since: -Infinity })
     for (const action of ['connect', 'login', 'send', 'reconnect', 'close', 'destroy'] as const)
       expect(typeof state[action]).toBe('function')
   })
 
-  test('§5 actions connect/login/send/reconnect/close pass through to the source', async () => {
+  test('actions connect/login/send/reconnect/close pass through to the source', async () => {
     const source = createMockSource('CLOSED')
     const calls = (['connect', 'login', 'send', 'reconnect', 'close'] as const).map((name) =>
       vi.spyOn(source, name),
@@ -74,13 +76,13 @@ describe('§5 state and actions', () => {
     ])
   })
 
-  test('§4 peersStale is true while the connection is not OPEN, peers kept', async () => {
+  test('peersStale is true while the connection is not OPEN, peers kept', async () => {
     const source = createMockSource({ state: 'OPEN', peers: ['ada'] })
     const store = storeOver(source)
     expect(store.getState().peersStale).toBe(false)
     source.drop()
     expect(store.getState().peersStale).toBe(true)
-    expect(store.getState().onlinePeers.map((p) => p.id)).toEqual(['ada'])
+    expect(store.getState().peerList.map((p) => p.id)).toEqual(['ada'])
     source.set('AUTHENTICATING')
     expect(store.getState().peersStale).toBe(true)
     source.restore()
@@ -89,13 +91,13 @@ describe('§5 state and actions', () => {
     expect(store.getState().peersStale).toBe(true)
   })
 
-  test('§5 a store over a CLOSED source starts with peersStale', () => {
+  test('a store over a CLOSED source starts with peersStale', () => {
     expect(storeOver(createMockSource('CLOSED')).getState().peersStale).toBe(true)
   })
 })
 
-describe('§5 peers', () => {
-  test('§5 a burst of 1,000 peerJoin in one tick lands as ONE store update after a microtask', async () => {
+describe('peers', () => {
+  test('a burst of 1,000 peerJoin in one tick lands as ONE store update after a microtask', async () => {
     const source = createMockSource('OPEN')
     const store = storeOver(source)
     const updates = recordUpdates(store)
@@ -105,50 +107,65 @@ describe('§5 peers', () => {
     await endOfTick()
     expect(updates).toHaveLength(1)
     expect(store.getState().peers.size).toBe(1000)
-    expect(store.getState().onlinePeers).toHaveLength(1000)
+    expect(store.getState().peerList).toHaveLength(1000)
     await endOfTick()
     expect(updates).toHaveLength(1)
   })
 
-  test('§5 peerList is the same array when nothing about peers changed, a new one when a peer changed', async () => {
+  test('peerList is the same array when nothing about peers changed, a new one when a peer changed', async () => {
     const source = createMockSource({ state: 'OPEN', peers: ['ada', 'bob'] })
     const store = storeOver(source)
-    const { peerList, onlinePeers, peers } = store.getState()
+    const { peerList, departedPeers, peers } = store.getState()
     source.drop() // a connection change
     source.restore()
     expect(store.getState().peerList).toBe(peerList)
-    expect(store.getState().onlinePeers).toBe(onlinePeers)
+    expect(store.getState().departedPeers).toBe(departedPeers)
     expect(store.getState().peers).toBe(peers)
 
     source.peerUpdate('bob', { typing: true })
     await endOfTick()
     const after = store.getState()
     expect(after.peerList).not.toBe(peerList)
-    expect(after.onlinePeers).not.toBe(onlinePeers)
+    expect(after.departedPeers).toBe(departedPeers) // no one left
     // the untouched peer is the same object; only bob is new
     expect(after.peers.get('ada')).toBe(peers.get('ada'))
     expect(after.peers.get('bob')).not.toBe(peers.get('bob'))
     expect(after.peers.get('bob')?.data).toEqual({ typing: true })
   })
 
-  test('§4 peerLeave keeps the peer offline (online:false, leftReason) in peers/peerList, not in onlinePeers', async () => {
+  test('peers and peerList hold the online peers, as source.getPeers() does; departedPeers the ones that left', async () => {
     const source = createMockSource({ state: 'OPEN', peers: ['ada', 'bob', 'cy'] })
     const store = storeOver(source)
     source.peerLeave('bob', 'DROPPED')
     source.peerLeave('ada', 'QUIT')
     await endOfTick()
-    const { peers, peerList, onlinePeers } = store.getState()
-    expect(peers.get('bob')).toMatchObject({ id: 'bob', online: false, leftReason: 'DROPPED' })
-    expect(peers.get('ada')).toMatchObject({ id: 'ada', online: false, leftReason: 'QUIT' })
-    expect(peerList.map((p) => [p.id, p.online])).toEqual([
-      ['cy', true],
-      ['bob', false],
-      ['ada', false],
+    const { peers, peerList, departedPeers } = store.getState()
+    expect([...peers.keys()]).toEqual([...source.getPeers().keys()])
+    expect([...peers.keys()]).toEqual(['cy'])
+    expect(peerList).toEqual([...source.getPeers().values()])
+    expect([...departedPeers.values()]).toMatchObject([
+      { id: 'bob', online: false, leftReason: 'DROPPED' },
+      { id: 'ada', online: false, leftReason: 'QUIT' },
     ])
-    expect(onlinePeers.map((p) => p.id)).toEqual(['cy'])
+    expect([...departedPeers.keys()]).toEqual(['bob', 'ada'])
   })
 
-  test('§5 offline peers are capped at `offlinePeers`: the oldest departures go first', async () => {
+  test('a peer that comes back moves from departedPeers to the end of peers', async () => {
+    const source = createMockSource({ state: 'OPEN', peers: ['ada', 'bob'] })
+    const store = storeOver(source)
+    source.peerLeave('ada')
+    await endOfTick()
+    source.peerJoin('ada')
+    await endOfTick()
+    const { peerList, departedPeers } = store.getState()
+    expect(peerList.map((p) => [p.id, p.online])).toEqual([
+      ['bob', true],
+      ['ada', true],
+    ])
+    expect(departedPeers.size).toBe(0)
+  })
+
+  test('offline peers are capped at `offlinePeers`: the oldest departures go first', async () => {
     const source = createMockSource({ state: 'OPEN', peers: ['a', 'b', 'c', 'd', 'e'] })
     const store = storeOver(source, { offlinePeers: 2 })
     source.peerLeave('c')
@@ -156,26 +173,28 @@ describe('§5 peers', () => {
     await endOfTick()
     source.peerLeave('e') // a separate tick: c is now the oldest departure
     await endOfTick()
-    const ids = (list: readonly { id: string }[]) => list.map((p) => p.id)
-    expect(ids(store.getState().peerList)).toEqual(['b', 'd', 'a', 'e'])
+    const departed = () => [...store.getState().departedPeers.keys()]
+    expect(ids(store.getState().peerList)).toEqual(['b', 'd'])
+    expect(departed()).toEqual(['a', 'e'])
     source.peerJoin('a') // back online: no longer a departure
     source.peerLeave('b')
     source.peerLeave('d')
     await endOfTick()
-    expect(ids(store.getState().peerList)).toEqual(['a', 'b', 'd'])
-    expect(ids(store.getState().onlinePeers)).toEqual(['a'])
+    expect(ids(store.getState().peerList)).toEqual(['a'])
+    expect(departed()).toEqual(['b', 'd'])
   })
 
-  test('§5 offlinePeers: 0 forgets a peer as soon as it leaves', async () => {
+  test('offlinePeers: 0 forgets a peer as soon as it leaves', async () => {
     const source = createMockSource({ state: 'OPEN', peers: ['a', 'b'] })
     const store = storeOver(source, { offlinePeers: 0 })
     source.peerLeave('a')
     await endOfTick()
     expect([...store.getState().peers.keys()]).toEqual(['b'])
+    expect(store.getState().departedPeers.size).toBe(0)
   })
 })
 
-describe('§6 smoothed display', () => {
+describe('smoothed display', () => {
   /** The display tone at every millisecond from now for `ms` ms. */
   function tonesOver(store: ReturnType<typeof createConnectionStore>, ms: number) {
     const seen = new Set<string>()
@@ -186,7 +205,7 @@ describe('§6 smoothed display', () => {
     return [...seen]
   }
 
-  test('§6 a 500 ms dip from OPEN stays green the whole time', () => {
+  test('a 500 ms dip from OPEN stays green the whole time', () => {
     const source = createMockSource('OPEN')
     const store = storeOver(source)
     const displays = new Set<unknown>()
@@ -200,7 +219,7 @@ describe('§6 smoothed display', () => {
     expect(shown(store)).toEqual({ state: 'OPEN', tone: 'good', since: -Infinity })
   })
 
-  test('§6 a 3 s outage shows amber at exactly 1000 ms, green again at the restore (minVisible served)', () => {
+  test('a 3 s outage shows amber at exactly 1000 ms, green again at the restore (minVisible served)', () => {
     const source = createMockSource('OPEN')
     const store = storeOver(source)
     source.drop()
@@ -213,7 +232,7 @@ describe('§6 smoothed display', () => {
     expect(shown(store)).toEqual({ state: 'OPEN', tone: 'good', since: 3000 })
   })
 
-  test('§6 amber, once shown, stays minVisible: a 1.2 s outage shows amber from 1000 to 2500', () => {
+  test('amber, once shown, stays minVisible: a 1.2 s outage shows amber from 1000 to 2500', () => {
     const source = createMockSource('OPEN')
     const store = storeOver(source)
     source.drop()
@@ -227,7 +246,7 @@ describe('§6 smoothed display', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  test('§6 ERROR shows at once, even within enterDelay', () => {
+  test('ERROR shows at once, even within enterDelay', () => {
     const source = createMockSource('OPEN')
     const store = storeOver(source)
     source.drop()
@@ -242,7 +261,7 @@ describe('§6 smoothed display', () => {
     expect(shown(store)).toEqual({ state: 'OPEN', tone: 'good', since: 1600 })
   })
 
-  test('§6 the first status shows as it is: no delay at startup, none on the way to OPEN', () => {
+  test('the first status shows as it is: no delay at startup, none on the way to OPEN', () => {
     const source = createMockSource('RECONNECTING')
     const store = storeOver(source)
     expect(shown(store)).toEqual({ state: 'RECONNECTING', tone: 'neutral', since: -Infinity })
@@ -252,7 +271,7 @@ describe('§6 smoothed display', () => {
     expect(storeOver(createMockSource('ERROR')).getState().display.tone).toBe('bad')
   })
 
-  test('§6 the shown state follows the raw state within the same tone', () => {
+  test('the shown state follows the raw state within the same tone', () => {
     const source = createMockSource('OPEN')
     const store = storeOver(source)
     source.drop()
@@ -261,7 +280,7 @@ describe('§6 smoothed display', () => {
     expect(shown(store)).toEqual({ state: 'CHALLENGING', tone: 'neutral', since: 1000 })
   })
 
-  test('§6 enterDelay and minVisible are options', () => {
+  test('enterDelay and minVisible are options', () => {
     const source = createMockSource('OPEN')
     const store = storeOver(source, { enterDelay: 200, minVisible: 50 })
     source.drop()
@@ -274,7 +293,7 @@ describe('§6 smoothed display', () => {
     expect(shown(store).tone).toBe('good')
   })
 
-  test('§2.2 `tones` remaps the display', () => {
+  test('`tones` remaps the display', () => {
     const source = createMockSource('OPEN')
     const store = storeOver(source, {
       tones: { RECONNECTING: 'bad', AWAITING_AUTHENTICATION: 'good' },
@@ -288,8 +307,8 @@ describe('§6 smoothed display', () => {
   })
 })
 
-describe('§5 destroy', () => {
-  test('§5 destroy() unsubscribes from the source, clears the smoothing timer and closes the source', async () => {
+describe('destroy', () => {
+  test('destroy() unsubscribes from the source, clears the smoothing timer and closes the source', async () => {
     const source = createMockSource({ state: 'OPEN', peers: ['ada'] })
     expect(source.listenerCount()).toBe(0)
     const store = createConnectionStore(source)
@@ -320,7 +339,7 @@ describe('§5 destroy', () => {
   })
 })
 
-describe('§5 options', () => {
+describe('options', () => {
   const source = () => createMockSource('OPEN')
   test.each([
     ['enterDelay', { enterDelay: -1 }],
@@ -364,7 +383,7 @@ describe('§5 options', () => {
   })
 })
 
-describe('§7 store events', () => {
+describe('store events', () => {
   test("store.on('stateChange' | 'lost' | 'restored' | 'failed') fire with the source", () => {
     const source = createMockSource('OPEN')
     const store = storeOver(source)
@@ -395,7 +414,7 @@ describe('§7 store events', () => {
     ])
   })
 
-  test('§7 stateChange handlers see the store already updated', () => {
+  test('stateChange handlers see the store already updated', () => {
     const source = createMockSource('OPEN')
     const store = storeOver(source)
     const states: string[] = []

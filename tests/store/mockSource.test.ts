@@ -4,7 +4,7 @@ import { createConnectionStore, type ConnectionStore } from '../../src/index.js'
 import { useIndicator } from '../../src/react/index.js'
 import { createMockSource } from '../../src/testing/index.js'
 
-// §10: the mock source's retry schedule (`retryIn`, `attempt`, `scheduleRetry`), which lets a
+// The mock source's retry schedule (`retryIn`, `attempt`, `scheduleRetry`), which lets a
 // story or a test show the countdown `useIndicator().retryIn` reads from `nextRetryAt`.
 
 const stores: ConnectionStore[] = []
@@ -16,7 +16,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-describe('§10 mock source: retry schedule', () => {
+describe('mock source: retry schedule', () => {
   test('drop() and set() without options: no retry scheduled, and RECONNECTING counts attempt 1', () => {
     const source = createMockSource('OPEN')
     source.drop()
