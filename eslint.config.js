@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist', 'reports', 'coverage', 'storybook-static', 'node_modules'] },
+  { ignores: ['dist', 'reports', 'coverage', 'storybook-static', 'node_modules', '.tmp'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -36,10 +36,25 @@ export default defineConfig({
             'tests/integration/**/*.test.{ts,tsx}',
             'tests/server/**/*.test.ts',
             'tests/fuzz/**/*.test.ts',
+            'tests/contract/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // The public types (tests/types/*.test-d.ts): checked by tsc through Vitest, never run.
+        test: {
+          name: 'types',
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['tests/types/**/*.test-d.ts'],
+            tsconfig: 'tests/types/tsconfig.json',
+            // Errors in src/ fail `npm run typecheck`; this project reports the expectations.
+            ignoreSourceErrors: true,
+          },
         },
       },
       {

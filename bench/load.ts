@@ -18,6 +18,7 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { sleep, withTimeout } from '../tests/helpers/wait.js'
 import { histogramQuantile, Room, Tally, type RelayTally } from './loadClients.js'
 import type { FromServer, ServerMeasure, ToServer } from './loadServer.js'
 import { formatTable } from './report.js'
@@ -74,16 +75,6 @@ function openFileLimit(): number | null {
   }
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms / 1000} s`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
 interface ServerProcess {
   readonly url: string
   /** Heap (after gc), CPU time and counters of the server process. */
@@ -129,7 +120,7 @@ async function startServer(): Promise<ServerProcess> {
     await exited
   }
 
-  const ready = await bounded(next('ready'), 30_000, 'starting the server process').catch(
+  const ready = await withTimeout(next('ready'), 30_000, 'starting the server process').catch(
     async (error: unknown) => {
       await kill()
       throw error
@@ -143,13 +134,13 @@ async function startServer(): Promise<ServerProcess> {
     measure: () => {
       const answer = next('measured')
       tell({ type: 'measure' })
-      return bounded(answer, 30_000, 'measuring the server process')
+      return withTimeout(answer, 30_000, 'measuring the server process')
     },
     stop: async () => {
       if (died !== null || child.exitCode !== null) return
       stopping = true
       tell({ type: 'close' })
-      await bounded(exited, 10_000, 'closing the server').catch(kill)
+      await withTimeout(exited, 10_000, 'closing the server').catch(kill)
     },
   }
 }
@@ -323,7 +314,7 @@ async function run(n: number): Promise<RunFigures> {
     }
 
     const after = await server.measure()
-    await delay(SETTLE_MS)
+    await sleep(SETTLE_MS)
     figures.framesAfterJoin = room.tally.frames
     figures.join = {
       frames: joinTally.frames,
@@ -381,7 +372,7 @@ async function relays(
   const end = relay.lastDeliveryAt ?? performance.now()
   const benchCpuAfter = cpuMs()
   const after = await server.measure()
-  await delay(SETTLE_MS) // duplicates would show up as more deliveries than expected
+  await sleep(SETTLE_MS) // duplicates would show up as more deliveries than expected
   const ms = end - relay.startedAt
   const figures: RelayFigures = {
     senders: SENDERS,

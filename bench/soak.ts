@@ -12,6 +12,7 @@
  */
 import { createClient, type LinklightClient } from '../src/index.js'
 import { createServer, type ReferenceServer } from '../src/server/index.js'
+import { holdsWithin, sleep, withTimeout } from '../tests/helpers/wait.js'
 import { formatTable } from './report.js'
 import {
   createLink,
@@ -24,9 +25,6 @@ import {
   ReceiverTally,
   sample,
   seededRandom,
-  sleep,
-  waitFor,
-  withTimeout,
   type Link,
   type Random,
   type SoakSettings,
@@ -210,7 +208,7 @@ function listenAsReceiver(receiver: Receiver, messages: number) {
 
 /** Logs the client in; one that cannot is a harness failure, not a figure. */
 const logIn = ({ client, id }: Participant) =>
-  withTimeout(client.login({ id }), LOGIN_MS, `logging in ${id}`)
+  withTimeout(client.login({ id }), LOGIN_MS, `soak: logging in ${id}`)
 
 function sendOne(run: Run, k: number) {
   const { sends } = run
@@ -234,7 +232,7 @@ function sendOne(run: Run, k: number) {
 async function sendRange(run: Run, from: number, to: number) {
   for (let k = from; k < to; k += BURST) {
     const end = Math.min(k + BURST, to)
-    const room = await waitFor(() => run.sends.outstanding + (end - k) <= WINDOW, STALL_MS)
+    const room = await holdsWithin(() => run.sends.outstanding + (end - k) <= WINDOW, STALL_MS)
     if (!room) {
       run.sends.stalledAt = k
       return
@@ -311,7 +309,7 @@ const everyone = (run: Run) => [run.sender, ...run.receivers]
 /** Waits, within RECOVERY_MS, for every client to be OPEN again; marks the run stuck if not. */
 async function recover(run: Run, after: Fault | undefined) {
   const open = () => everyone(run).every((p) => p.client.getConnectionState() === 'OPEN')
-  if (await waitFor(open, RECOVERY_MS)) return
+  if (await holdsWithin(open, RECOVERY_MS)) return
   const away = everyone(run).filter((p) => p.client.getConnectionState() !== 'OPEN')
   const states = away.map((p) => `${p.id} ${p.client.getConnectionState()}`).join(', ')
   run.stuck = `${states} ${seconds(RECOVERY_MS)} after a ${after?.kind ?? 'fault'} was lifted`
@@ -341,7 +339,7 @@ async function settle(run: Run): Promise<Settled> {
     const open = everyone(run).every((p) => p.client.getConnectionState() === 'OPEN')
     return open && Date.now() - lastChange >= QUIET_MS
   }
-  const ended = await waitFor(() => complete() || quiet(), SETTLE_MS)
+  const ended = await holdsWithin(() => complete() || quiet(), SETTLE_MS)
   return complete() ? 'complete' : ended ? 'quiet' : 'timeout'
 }
 

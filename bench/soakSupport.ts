@@ -79,22 +79,6 @@ export function seededRandom(seed: number): Random {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-// Polling is plenty for a benchmark whose events are hundreds of milliseconds apart, and it
-// keeps every wait a plain bounded loop.
-const POLL_MS = 10
-
-/** Waits until `done()` holds or `timeoutMs` has passed; resolves with whether it held. */
-export async function waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!done()) {
-    if (Date.now() >= deadline) return false
-    await sleep(POLL_MS)
-  }
-  return true
-}
-
 /**
  * A last resort against a hung harness: checks `activity()` every second and exits the process
  * with 1 if it has not changed for `idleMs`. The timer never keeps the process alive by itself.
@@ -110,22 +94,6 @@ export function exitIfIdle(activity: () => string, idleMs: number) {
       process.exit(1)
     }
   }, 1000).unref()
-}
-
-/** `promise`, or a rejection naming `what` if it takes longer than `timeoutMs`. */
-export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string) {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`soak: ${what} took over ${timeoutMs} ms`)),
-      timeoutMs,
-    )
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 /**

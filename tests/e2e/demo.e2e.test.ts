@@ -3,8 +3,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { faultControls } from '../../demo/faultControls.js'
 import type { Demo } from '../../demo/startDemo.js'
+import { figures } from '../helpers/figures.js'
+import { sleep } from '../helpers/wait.js'
 import {
-  figures,
   launchChromium,
   now,
   openTab,
@@ -170,7 +171,7 @@ describe('the demo page', () => {
     // The server comes back: bob, still retrying, returns by himself; ada has given up.
     await demo!.faults.restart()
     await waitForTone(bob, 'good', 8000)
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await sleep(1000)
     expect(await toneOf(ada)).toBe('bad')
 
     const clickedAt = now()

@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the e2e tests: the demo (reference server + Vite page) started in-process
- * on free ports, Debian's Chromium driven by playwright-core, bounded waits, and the figures
- * line. Nothing here skips: a missing Chromium fails the tests with the command to fix it.
+ * on free ports, Debian's Chromium driven by playwright-core, and bounded waits. Nothing here
+ * skips: a missing Chromium fails the tests with the command to fix it.
  */
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { startDemo, type Demo } from '../../demo/startDemo.js'
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js'
+import { waitFor } from '../helpers/wait.js'
 
 /** Debian's Chromium; throws (so the tests fail, never skip) when it is not installed. */
 export async function launchChromium(): Promise<Browser> {
@@ -79,17 +80,13 @@ export async function waitUntil<T>(
   timeoutMs: number,
   what: string,
 ): Promise<{ value: T; ms: number }> {
-  const start = now()
-  for (;;) {
-    const value = await read()
-    const ms = now() - start
-    if (accept(value)) return { value, ms }
-    if (ms > timeoutMs)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(value)})`,
-      )
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+  let value: T | undefined
+  const ms = await waitFor(async () => accept((value = await read())), {
+    timeout: timeoutMs,
+    interval: 20,
+    what: () => `${what} (last: ${JSON.stringify(value)})`,
+  })
+  return { value: value as T, ms }
 }
 
 /** Waits for the badge of `page` to show `tone`; resolves with the milliseconds waited. */
@@ -106,9 +103,3 @@ export async function waitForTone(page: Page, tone: string, timeoutMs: number): 
 /** The ids in a page's peers panel, in the order shown. */
 export const peersOf = (page: Page) =>
   page.locator('[data-peer-id]').evaluateAll((items) => items.map((li) => li.textContent))
-
-/** Prints measured figures in one greppable line, so they can be quoted in a release note. */
-export function figures(values: Record<string, unknown>): void {
-  // eslint-disable-next-line no-console -- printing the measured figures is the point here
-  console.log('[figures]', JSON.stringify(values))
-}

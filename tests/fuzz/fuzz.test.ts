@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { PROTOCOL_VERSION } from '../../src/index.js'
-import { figures } from '../integration/support.js'
+import { PROTOCOL_VERSION } from '../../src/protocol/index.js'
+import { figures } from '../helpers/figures.js'
 import { fuzzClient, fuzzServer, type FuzzResult } from './fuzz.js'
 import { createEpisodes, createRng, serverFrame, type GeneratedFrame } from './generate.js'
 

@@ -12,14 +12,10 @@
  */
 import type { AddressInfo } from 'node:net'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
-import {
-  createClient,
-  linklightProtocol,
-  PROTOCOL_VERSION,
-  type LinklightClient,
-  type ServerFrame,
-} from '../../src/index.js'
+import { createClient, linklightProtocol, type LinklightClient } from '../../src/index.js'
+import { PROTOCOL_VERSION, type ServerFrame } from '../../src/protocol/index.js'
 import { createServer, type ReferenceServer } from '../../src/server/index.js'
+import { holdsWithin, sleep } from '../helpers/wait.js'
 import {
   createEpisodes,
   createRng,
@@ -146,18 +142,7 @@ export interface ClientFuzzResult extends FuzzResult {
 }
 
 // ── shared pieces ───────────────────────────────────────────────────────────────
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 const now = () => performance.now()
-
-/** Polls `predicate` every `stepMs` until it holds (true) or `timeoutMs` passed (false). */
-async function until(predicate: () => boolean, timeoutMs: number, stepMs = 5): Promise<boolean> {
-  const start = now()
-  while (!predicate()) {
-    if (now() - start > timeoutMs) return false
-    await sleep(stepMs)
-  }
-  return true
-}
 
 /** Text safe to print: short, whatever it was (a deep array would overflow `String()`). */
 function describe(value: unknown): string {
@@ -498,7 +483,7 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzResult
       healthy.push(h)
       void client.login({ id })
     }
-    const opened = await until(
+    const opened = await holdsWithin(
       () => healthy.every((h) => h.client.getConnectionState() === 'OPEN'),
       5000,
     )
@@ -639,12 +624,12 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzResult
     // Every healthy message acknowledged, then delivered to the other one exactly once, in order.
     let acked = false
     void Promise.all(healthy.flatMap((h) => h.pending)).then(() => (acked = true))
-    const settled = await until(() => acked, 8000)
+    const settled = await holdsWithin(() => acked, 8000)
     const delivered = () =>
       healthy.every((h) =>
         healthy.every((other) => other === h || other.received.get(h.id)!.length >= h.sent.length),
       )
-    await until(delivered, 4000)
+    await holdsWithin(delivered, 4000)
     await sleep(200) // a duplicate would arrive now
     result.healthy.sent = healthy.reduce((sum, h) => sum + h.sent.length, 0)
     result.healthy.received = healthy.reduce(
@@ -710,7 +695,7 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzResult
     })
     const loginStarted = now()
     void late.login({ id: `late-joiner-${rng.hex(6)}` })
-    result.lateJoin.open = await until(() => late.getConnectionState() === 'OPEN', 6000)
+    result.lateJoin.open = await holdsWithin(() => late.getConnectionState() === 'OPEN', 6000)
     result.lateJoin.ms = Math.round(now() - loginStarted)
     result.lateJoin.peers = late.getPeers().size
     const seesHealthy = HEALTHY_IDS.every((id) => late.getPeers().has(id))
@@ -952,7 +937,7 @@ export async function fuzzClient(options: FuzzOptions): Promise<ClientFuzzResult
     })
     void c.login({ id: SELF_ID })
     const open = () => c.getConnectionState() === 'OPEN' && current?.readyState === WebSocket.OPEN
-    const opened = await until(open, 5000)
+    const opened = await holdsWithin(open, 5000)
     check(
       result,
       'the client logs in to the hostile server',
@@ -1038,7 +1023,7 @@ export async function fuzzClient(options: FuzzOptions): Promise<ClientFuzzResult
       const markNo = result.batches
       if (socket.readyState === WebSocket.OPEN)
         socket.send(JSON.stringify({ t: 'msg', from: MARKER, data: { mark: markNo } }))
-      await until(
+      await holdsWithin(
         () =>
           markSeen >= markNo ||
           watch.crashes.length > before.crashes ||
@@ -1084,7 +1069,7 @@ export async function fuzzClient(options: FuzzOptions): Promise<ClientFuzzResult
           result.stalls++
           socket.terminate()
         }
-        const recovered = await until(
+        const recovered = await holdsWithin(
           () => open() && (markSeen >= markNo || handshakes > before.handshakes),
           RECOVERY_MS,
         )
@@ -1135,11 +1120,11 @@ export async function fuzzClient(options: FuzzOptions): Promise<ClientFuzzResult
     // Still working: a plain message is delivered (after a reconnect if the link was dropped).
     // (Shorter when the client already failed to recover: that check has failed.)
     const readyWithin = problems.unrecovered ? 3000 : 10_000
-    const ready = await until(open, readyWithin)
+    const ready = await holdsWithin(open, readyWithin)
     const finalsBefore = result.finalDelivered
     if (ready) {
       current!.send(JSON.stringify({ t: 'msg', from: 'x', data: 'final' }))
-      await until(() => result.finalDelivered > finalsBefore, 5000)
+      await holdsWithin(() => result.finalDelivered > finalsBefore, 5000)
       await sleep(200) // a duplicate would arrive now
     }
     check(
@@ -1169,7 +1154,7 @@ export async function fuzzClient(options: FuzzOptions): Promise<ClientFuzzResult
     // close() leaves no socket, and no timer opens a new one.
     const connectionsBefore = connections
     c.close()
-    const gone = await until(() => wss!.clients.size === 0, 3000)
+    const gone = await holdsWithin(() => wss!.clients.size === 0, 3000)
     await sleep(1500)
     result.socketsAfterClose = wss.clients.size + (connections - connectionsBefore)
     result.timersAfterClose = timers() - timersBefore

@@ -1,23 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { PRESENCE_BATCH_MS } from '../../src/server/presenceBatch.js'
-import { figures, sleep, useIntegration, waitFor, waitForStable, waitForState } from './support.js'
+import { createCountingClock } from '../helpers/countingClock.js'
+import { figures } from '../helpers/figures.js'
+import { activeResources, quietResources, type ActiveResources } from '../helpers/resources.js'
+import { waitFor } from '../helpers/wait.js'
+import { useIntegration, waitForState, type Tracked } from './support.js'
 
 const { startServer, openClient, track } = useIntegration()
-
-/** Timers and TCP sockets alive in this process right now. */
-function resources() {
-  const info = process.getActiveResourcesInfo()
-  return {
-    timeouts: info.filter((kind) => kind === 'Timeout').length,
-    sockets: info.filter((kind) => kind === 'TCPSocketWrap').length,
-  }
-}
-
-/**
- * The counts once the process is quiet: Vitest itself holds a timer for a moment when a test
- * starts, which would otherwise be counted in the baseline and gone by the end.
- */
-const quietBaseline = () => waitForStable(resources, 200, 3000, 'the active resources')
 
 const options = {
   heartbeatInterval: 200,
@@ -28,92 +16,109 @@ const options = {
   maxReconnectAttempts: Infinity,
 }
 
-describe('§3.7 close() leaves nothing running', () => {
-  test('§3.7 after close() nothing is left running: from RECONNECTING with retry, lost and giveUp deadlines armed', async () => {
+/**
+ * Closes the client and waits until every socket it ever opened has emitted `close` and the
+ * process holds no more sockets than at `baseline`. From then on nothing of the client can run
+ * again: its timers are counted by `timers` (none may be left) and its sockets' handlers have
+ * all had their last event. Returns what the process holds then.
+ */
+async function closeAndSettle(
+  t: Tracked,
+  timers: ReturnType<typeof createCountingClock>,
+  baseline: ActiveResources,
+) {
+  const mark = t.transitions.length
+  const sockets = t.sockets.length
+  t.client.close()
+  // close() itself clears the client's timer: nothing is left to wake it up later.
+  expect(timers.pending()).toBe(0)
+  await waitFor(() => t.sockets.every((ws) => ws.readyState === ws.CLOSED), {
+    timeout: 1000,
+    what: () => `every socket of the client to close (${t.sockets.map((ws) => ws.readyState)})`,
+  })
+  await waitFor(() => activeResources().sockets === baseline.sockets, {
+    timeout: 1000,
+    what: () => `sockets back to ${baseline.sockets} (now ${JSON.stringify(activeResources())})`,
+  })
+  // Nothing came back to life when the last socket closed: no new socket, no state change.
+  expect(t.sockets).toHaveLength(sockets)
+  expect(t.steps(mark)).toEqual([['CLOSED', 'LEAVE_CHANNEL']])
+  return activeResources()
+}
+
+describe('close() leaves nothing running', () => {
+  test('after close() nothing is left running: from RECONNECTING with retry, lost and giveUp deadlines armed', async () => {
     const server = await startServer()
     // The baseline is taken with the server in the state it will be in at the end: killed.
     await server.faults.kill()
-    const baseline = await quietBaseline()
+    const baseline = await quietResources()
     await server.faults.restart()
 
-    const t = await openClient(server, 'ada', options)
+    const timers = createCountingClock()
+    const t = await openClient(server, 'ada', { ...options, clock: timers.clock })
     await server.faults.kill()
     await waitForState(t, 'RECONNECTING', 2000)
-    await waitFor(
-      () => t.client.getSnapshot().nextRetryAt !== null,
-      2000,
-      'attempt 1 to fail and the next retry to be scheduled',
-    )
-    const armed = resources()
-    // The client's one timer (for retry, lost and giveUp) is pending: the comparison below
-    // can see timers.
+    await waitFor(() => t.client.getSnapshot().nextRetryAt !== null, {
+      timeout: 2000,
+      what: 'attempt 1 to fail and the next retry to be scheduled',
+    })
+    const armed = activeResources()
+    // The client's one timer (for retry, lost and giveUp) is pending, and the process count
+    // sees it: the comparison below can see timers.
+    expect(timers.pending()).toBe(1)
     expect(armed.timeouts - baseline.timeouts).toBeGreaterThanOrEqual(1)
 
-    t.client.close()
-    await waitFor(
-      () => resources().sockets === baseline.sockets,
-      1000,
-      () => `sockets back to ${baseline.sockets} (now ${JSON.stringify(resources())})`,
-    )
-    const afterClose = resources()
+    const afterClose = await closeAndSettle(t, timers, baseline)
     expect(afterClose).toEqual(baseline)
-    await sleep(300) // nothing comes back to life either
-    expect(resources()).toEqual(baseline)
     expect(t.client.getConnectionState()).toBe('CLOSED')
-    figures({ test: '§3.7 close() from RECONNECTING', baseline, armed, afterClose })
+    figures({ test: 'close() from RECONNECTING', baseline, armed, afterClose })
   })
 
-  test('§3.7 after close() nothing is left running: from OPEN', async () => {
+  test('after close() nothing is left running: from OPEN', async () => {
     const server = await startServer()
-    const baseline = await quietBaseline()
+    // Someone stays: the server announces ada's leave to bob in its next presence batch, and
+    // once bob has it, the batch's timer is gone too.
+    const bob = await openClient(server, 'bob', options)
+    const baseline = await quietResources()
 
-    const t = await openClient(server, 'ada', options)
-    const open = resources()
+    const timers = createCountingClock()
+    const t = await openClient(server, 'ada', { ...options, clock: timers.clock })
+    await waitFor(() => bob.client.getPeers().has('ada'), { timeout: 2000, what: 'bob to see ada' })
+    const open = activeResources()
     expect(open.sockets - baseline.sockets).toBe(2) // the client's socket and the server's end
-    expect(open.timeouts).toBeGreaterThan(baseline.timeouts) // the heartbeat
+    expect(timers.pending()).toBe(1) // the heartbeat
+    expect(open.timeouts).toBeGreaterThan(baseline.timeouts)
 
-    t.client.close()
-    await waitFor(
-      () => resources().sockets === baseline.sockets,
-      1000,
-      () => `sockets back to ${baseline.sockets} (now ${JSON.stringify(resources())})`,
-    )
-    // The server announces the leave in its next presence batch: its one short timer goes too.
-    await sleep(PRESENCE_BATCH_MS + 10)
-    const afterClose = resources()
+    await closeAndSettle(t, timers, baseline)
+    await waitFor(() => bob.peerEvents.some((e) => e.kind === 'left' && e.peer.id === 'ada'), {
+      timeout: 2000,
+      what: 'bob to see ada leave',
+    })
+    const afterClose = activeResources()
     expect(afterClose).toEqual(baseline)
-    await sleep(300)
-    expect(resources()).toEqual(baseline)
-    expect(server.stats()).toMatchObject({ connections: 0, peers: 0 })
-    figures({ test: '§3.7 close() from OPEN', baseline, open, afterClose })
+    expect(server.stats()).toMatchObject({ connections: 1, peers: 1 })
+    figures({ test: 'close() from OPEN', baseline, open, afterClose })
   })
 
-  test('§3.7 after close() nothing is left running: mid-handshake, against a server that says nothing', async () => {
+  test('after close() nothing is left running: mid-handshake, against a server that says nothing', async () => {
     const server = await startServer()
     server.faults.blackhole(true)
-    const baseline = await quietBaseline()
+    const baseline = await quietResources()
 
-    const t = track(server.url, { ...options, connectTimeout: 5000 })
+    const timers = createCountingClock()
+    const t = track(server.url, { ...options, connectTimeout: 5000, clock: timers.clock })
     void t.client.login({ id: 'ada' })
-    await waitFor(
-      () => t.sockets.at(-1)?.readyState === t.sockets.at(-1)?.OPEN,
-      2000,
-      'the socket to open (the blackholed server never challenges)',
-    )
+    await waitFor(() => t.sockets.at(-1)?.readyState === t.sockets.at(-1)?.OPEN, {
+      timeout: 2000,
+      what: 'the socket to open (the blackholed server never challenges)',
+    })
     expect(t.client.getConnectionState()).toBe('AWAITING_CONNECTION')
-    const connecting = resources()
+    const connecting = activeResources()
     expect(connecting.sockets - baseline.sockets).toBe(2)
+    expect(timers.pending()).toBe(1) // the connect deadline
 
-    t.client.close()
-    await waitFor(
-      () => resources().sockets === baseline.sockets,
-      1000,
-      () => `sockets back to ${baseline.sockets} (now ${JSON.stringify(resources())})`,
-    )
-    const afterClose = resources()
+    const afterClose = await closeAndSettle(t, timers, baseline)
     expect(afterClose).toEqual(baseline)
-    await sleep(300)
-    expect(resources()).toEqual(baseline)
-    figures({ test: '§3.7 close() mid-handshake', baseline, connecting, afterClose })
+    figures({ test: 'close() mid-handshake', baseline, connecting, afterClose })
   })
 })

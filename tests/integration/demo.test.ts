@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, test } from 'vitest'
-import { figures, now } from './support.js'
+import { figures } from '../helpers/figures.js'
+import { now } from './support.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const children: ChildProcess[] = []

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { PROTOCOL_VERSION } from '../../src/core/protocol.js'
-import type { ServerFrame } from '../../src/index.js'
+import type { ServerFrame } from '../../src/protocol/index.js'
 import { connectRaw, type RawClient } from '../server/rawClient.js'
-import { figures, sleep, useCrashWatch, useIntegration, waitFor } from './support.js'
+import { figures } from '../helpers/figures.js'
+import { sleep, waitFor } from '../helpers/wait.js'
+import { useCrashWatch, useIntegration } from './support.js'
 
 const { startServer, openClient } = useIntegration()
 

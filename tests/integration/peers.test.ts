@@ -1,14 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import {
-  figures,
-  ids,
-  now,
-  useIntegration,
-  waitFor,
-  waitForStable,
-  waitForState,
-  type PeerEvent,
-} from './support.js'
+import { figures } from '../helpers/figures.js'
+import { waitFor, waitForStable } from '../helpers/wait.js'
+import { ids, now, useIntegration, waitForState, type PeerEvent } from './support.js'
 
 const { startServer, openClient } = useIntegration()
 

@@ -1,19 +1,22 @@
 import { describe, expect, test } from 'vitest'
 import type { ServerMessage } from '../../src/server/index.js'
-import {
-  figures,
-  findTransition,
-  now,
-  sleep,
-  useIntegration,
-  waitFor,
-  waitForState,
-} from './support.js'
+import { createCountingClock } from '../helpers/countingClock.js'
+import { figures } from '../helpers/figures.js'
+import { sleep, waitFor, waitUntilQuiet } from '../helpers/wait.js'
+import { findTransition, now, useIntegration, waitForState, type Tracked } from './support.js'
 
 const { startServer, openClient } = useIntegration()
 
-describe('reconnection over real sockets (§3.2)', () => {
-  test('§3.2 kill then restart → OPEN again', async () => {
+/** Subscribes to everything the client reports about its connection, for `waitUntilQuiet`. */
+const connectionEvents = (t: Tracked) => (onEvent: () => void) => {
+  const offs = (['connectionStateChanged', 'lost', 'restored'] as const).map((event) =>
+    t.client.on(event, onEvent),
+  )
+  return () => offs.forEach((off) => off())
+}
+
+describe('reconnection over real sockets', () => {
+  test('kill then restart → OPEN again', async () => {
     const server = await startServer()
     const t = await openClient(server, 'ada', {
       reconnectIntervalIncrement: 50,
@@ -40,12 +43,16 @@ describe('reconnection over real sockets (§3.2)', () => {
       ['AUTHENTICATING', 'AUTHENTICATING'],
       ['OPEN', 'REJOIN_SUCCESS'],
     ])
-    await sleep(100) // a second `restored` would show up here
+    // A retry still scheduled would start within maxReconnectInterval and end in a second
+    // `restored`: twice that long, nothing more happens.
+    expect(await waitUntilQuiet(connectionEvents(t), 400, { timeout: 3000 })).toBe(0)
     expect(t.restored).toHaveLength(1)
+    // And the link carries a message both ways.
+    await t.client.send({ after: 'restart' })
     expect(t.client.getSnapshot()).toMatchObject({ attempt: 0, retrying: false, error: null })
     expect(server.peers().map((p) => p.id)).toEqual(['ada'])
     figures({
-      test: '§3.2 kill → restart',
+      test: 'kill → restart',
       restartToOpenMs: Math.round(openAt - restartedAt),
       reconnectIntervalIncrement: 50,
       maxReconnectInterval: 200,
@@ -53,12 +60,13 @@ describe('reconnection over real sockets (§3.2)', () => {
   })
 })
 
-describe('heartbeats over real sockets (§3.3)', () => {
+describe('heartbeats over real sockets', () => {
   const heartbeatInterval = 300
 
-  test('§3.3 blackhole → heartbeat failure detected within two intervals (ERROR/KEEP_ALIVE_TIMEOUT)', async () => {
+  test('blackhole → heartbeat failure detected within two intervals (ERROR/KEEP_ALIVE_TIMEOUT)', async () => {
     const server = await startServer()
-    const t = await openClient(server, 'ada', { heartbeatInterval })
+    const timers = createCountingClock()
+    const t = await openClient(server, 'ada', { heartbeatInterval, clock: timers.clock })
     await waitFor(() => t.pongs >= 3, heartbeatInterval * 3 + 2000, 'three answered pings')
     const mark = t.transitions.length
 
@@ -72,19 +80,24 @@ describe('heartbeats over real sockets (§3.3)', () => {
     expect(t.client.getSnapshot().error?.code).toBe('KEEP_ALIVE_TIMEOUT')
     expect(d).toBeLessThanOrEqual(2 * heartbeatInterval + 250)
     expect(d).toBeGreaterThanOrEqual(heartbeatInterval - 50)
-    // ERROR means no further attempts.
-    await sleep(heartbeatInterval * 2)
+    // ERROR means no further attempts: the client holds no timer that could start one, and its
+    // socket is closed, so no event of it can either.
+    expect(timers.pending()).toBe(0)
+    await waitFor(() => t.sockets[0]!.readyState === t.sockets[0]!.CLOSED, {
+      timeout: 1000,
+      what: 'the socket to close',
+    })
     expect(t.steps(mark)).toEqual([['ERROR', 'KEEP_ALIVE_TIMEOUT']])
     expect(t.sockets).toHaveLength(1)
     figures({
-      test: '§3.3 blackhole → ERROR',
+      test: 'blackhole → ERROR',
       heartbeatInterval,
       detectionAfterBlackholeMs: Math.round(d),
       silenceBeforeErrorMs: Math.round(d + b - lastAnswerAt),
     })
   })
 
-  test("§3.3 blackhole → heartbeat failure with heartbeatFailure 'reconnect' → RECONNECTING/KEEP_ALIVE_TIMEOUT, then OPEN once lifted", async () => {
+  test("blackhole → heartbeat failure with heartbeatFailure 'reconnect' → RECONNECTING/KEEP_ALIVE_TIMEOUT, then OPEN once lifted", async () => {
     const server = await startServer()
     const t = await openClient(server, 'ada', {
       heartbeatInterval,
@@ -123,7 +136,7 @@ describe('heartbeats over real sockets (§3.3)', () => {
     expect(t.restored).toHaveLength(1)
     expect(server.peers().map((p) => p.id)).toEqual(['ada'])
     figures({
-      test: "§3.3 blackhole → RECONNECTING ('reconnect')",
+      test: "blackhole → RECONNECTING ('reconnect')",
       heartbeatInterval,
       detectionAfterBlackholeMs: Math.round(d),
       liftToOpenMs: Math.round(openAt - liftedAt),
@@ -132,8 +145,8 @@ describe('heartbeats over real sockets (§3.3)', () => {
   })
 })
 
-describe('the offline queue across drops (§3.5)', () => {
-  test('§3.5 1,000 messages sent across 5 forced drops arrive exactly once and in order (counted by the server)', async () => {
+describe('the offline queue across drops', () => {
+  test('1,000 messages sent across 5 forced drops arrive exactly once and in order (counted by the server)', async () => {
     const received: number[] = []
     const server = await startServer({
       onMessage: (message: ServerMessage) => received.push((message.data as { n: number }).n),
@@ -194,7 +207,11 @@ describe('the offline queue across drops (§3.5)', () => {
       const queuedWhileDown = client.getSnapshot().queued
       expect(queuedWhileDown).toBeGreaterThanOrEqual(100)
       drops.push({ variant, resolvedAtKill, queuedWhileDown })
-      await sleep(30)
+      // The server stays down until an attempt has been refused.
+      await waitFor(
+        () => client.getSnapshot().nextRetryAt !== null || client.getSnapshot().attempt >= 2,
+        { timeout: 2000, what: 'an attempt to be refused while the server is down' },
+      )
       await server.faults.restart()
     }
 
@@ -204,7 +221,11 @@ describe('the offline queue across drops (§3.5)', () => {
       () =>
         `every send() to settle and the server to have 1000 messages (settled ${resolved + rejected.length}, server has ${received.length}, client ${client.getConnectionState()})`,
     )
-    await sleep(100) // a late duplicate would show up here
+    // One more message, sent once everything has settled: messages on one link arrive in
+    // order, so a late duplicate of an earlier one would reach the server before it.
+    await client.send({ n: 1000 })
+    expect(received.at(-1)).toBe(1000)
+    received.pop()
 
     const counts = new Map<number, number>()
     for (const n of received) counts.set(n, (counts.get(n) ?? 0) + 1)
@@ -212,7 +233,7 @@ describe('the offline queue across drops (§3.5)', () => {
     const reordered = received.filter((n, i) => i > 0 && n < received[i - 1]!).length
     const stats = server.stats()
     figures({
-      test: '§3.5 1,000 messages across 5 drops',
+      test: '1,000 messages across 5 drops',
       sent: 1000,
       resolved,
       rejected: rejected.length,
@@ -226,7 +247,7 @@ describe('the offline queue across drops (§3.5)', () => {
     })
     expect(rejected).toEqual([])
     expect(received).toEqual(Array.from({ length: 1000 }, (_, n) => n))
-    expect(stats.messages).toBe(1000)
+    expect(stats.messages).toBe(1001)
     expect(drops).toHaveLength(5)
     expect(client.getSnapshot().queued).toBe(0)
   })

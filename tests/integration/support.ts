@@ -16,65 +16,10 @@ import {
 } from '../../src/index.js'
 import type { ConnectionError } from '../../src/core/types.js'
 import { createServer, type ReferenceServer, type ServerOptions } from '../../src/server/index.js'
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+import { waitFor } from '../helpers/wait.js'
 
 /** Milliseconds on a monotonic clock, for measured figures. */
 export const now = () => performance.now()
-
-/**
- * Polls `predicate` every 5 ms until it holds; throws after `timeoutMs` with a message naming
- * what was awaited (`what` may be a function, to describe the situation at the time of failure).
- * Resolves with the time waited.
- */
-export async function waitFor(
-  predicate: () => boolean,
-  timeoutMs: number,
-  what: string | (() => string),
-): Promise<number> {
-  const start = now()
-  for (;;) {
-    if (predicate()) return now() - start
-    if (now() - start > timeoutMs) {
-      const description = typeof what === 'function' ? what() : what
-      throw new Error(`waitFor: timed out after ${timeoutMs} ms waiting for ${description}`)
-    }
-    await sleep(5)
-  }
-}
-
-/**
- * Waits until `read()` returns the same serialised value for `quietMs` in a row (bounded by
- * `timeoutMs`), and returns it.
- */
-export async function waitForStable<T>(
-  read: () => T,
-  quietMs: number,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const start = now()
-  let last = JSON.stringify(read())
-  let since = now()
-  for (;;) {
-    await sleep(10)
-    const current = JSON.stringify(read())
-    if (current !== last) {
-      last = current
-      since = now()
-    } else if (now() - since >= quietMs) return read()
-    if (now() - start > timeoutMs)
-      throw new Error(
-        `waitForStable: ${what} did not stay the same for ${quietMs} ms within ${timeoutMs} ms (last: ${last})`,
-      )
-  }
-}
-
-/** Prints measured figures in one greppable line, so they can be quoted in a release note. */
-export function figures(values: Record<string, unknown>): void {
-  // eslint-disable-next-line no-console -- printing the measured figures is the point here
-  console.log('[figures]', JSON.stringify(values))
-}
 
 /** One recorded state change, with the monotonic time it was seen at. */
 export interface Transition {

@@ -8,14 +8,8 @@ import { WebSocket as WsSocket, WebSocketServer, type WebSocket } from 'ws'
 import { linklightProtocol, PROTOCOL_VERSION, type Protocol } from '../../src/core/protocol.js'
 import { createConnectionStore } from '../../src/index.js'
 import type { ServerMessage } from '../../src/server/index.js'
-import {
-  sleep,
-  useCrashWatch,
-  useIntegration,
-  waitFor,
-  waitForState,
-  type Tracked,
-} from './support.js'
+import { sleep, waitFor } from '../helpers/wait.js'
+import { useCrashWatch, useIntegration, waitForState, type Tracked } from './support.js'
 
 const { startServer, openClient, track } = useIntegration()
 

@@ -8,31 +8,10 @@ import {
   useConnectionState,
 } from '../../src/react/index.js'
 import { createServer, type ReferenceServer } from '../../src/server/index.js'
+import { createCountingClock } from '../helpers/countingClock.js'
+import { activeResources, quietResources } from '../helpers/resources.js'
+import { waitFor } from '../helpers/wait.js'
 import { render, screen } from './rtl.js'
-import { sleep, waitUntil } from './support.js'
-
-/** Timers and TCP sockets alive in this process right now. */
-function resources() {
-  const info = process.getActiveResourcesInfo()
-  return {
-    timeouts: info.filter((kind) => kind === 'Timeout').length,
-    sockets: info.filter((kind) => kind === 'TCPSocketWrap').length,
-  }
-}
-
-/** The counts once they have stayed the same for 200 ms (Vitest holds a timer for a moment). */
-async function quietResources() {
-  let last = JSON.stringify(resources())
-  let since = performance.now()
-  const start = since
-  while (performance.now() - since < 200) {
-    if (performance.now() - start > 3000) throw new Error(`resources never settled: ${last}`)
-    await sleep(10)
-    const now = JSON.stringify(resources())
-    if (now !== last) [last, since] = [now, performance.now()]
-  }
-  return resources()
-}
 
 /** Wraps the client's `on` and `subscribe` to count the registrations still active. */
 function countRegistrations(client: LinklightClient) {
@@ -73,29 +52,36 @@ afterEach(async () => {
   env.IS_REACT_ACT_ENVIRONMENT = actEnvironment
 })
 
-test('§7 StrictMode: <ConnectionProvider source={createClient(…)}> opens ONE connection, and unmounting leaves nothing behind', async () => {
+test('StrictMode: <ConnectionProvider source={createClient(…)}> opens ONE connection, and unmounting leaves nothing behind', async () => {
   let authentications = 0
+  const received: unknown[] = []
   server = await createServer({
     port: 0,
     authenticate: (credentials) => {
       authentications++
       return { id: (credentials as { id: string }).id }
     },
+    onMessage: (message) => void received.push(message.data),
   })
   const baseline = await quietResources()
-  let socketsOpened = 0
+  const sockets: WebSocket[] = []
   class CountingWebSocket extends WebSocket {
     constructor(url: string) {
       super(url)
-      socketsOpened++
+      sockets.push(this)
     }
   }
 
+  const timers = createCountingClock()
   const client = createClient(server.url, {
     WebSocket: CountingWebSocket,
     lazyConnect: false,
     heartbeatInterval: 200,
+    clock: timers.clock,
   })
+  const steps: string[] = []
+  client.on('connectionStateChanged', (state, reason) => steps.push(`${state}/${reason}`))
+  // Counted from here: the registrations of the provider and its hooks.
   const registrations = countRegistrations(client)
   const { unmount } = render(
     <StrictMode>
@@ -105,31 +91,55 @@ test('§7 StrictMode: <ConnectionProvider source={createClient(…)}> opens ONE 
     </StrictMode>,
   )
   const state = () => screen.getByTestId('state').textContent
-  await waitUntil(() => state() === 'AWAITING_AUTHENTICATION', 2000, 'the handshake')
+  await waitFor(() => state() === 'AWAITING_AUTHENTICATION', {
+    timeout: 2000,
+    what: 'the handshake',
+  })
   await client.login({ id: 'ada' })
-  await waitUntil(() => state() === 'OPEN', 2000, 'OPEN shown')
-  await sleep(300) // time for a second connection to show up, were there one
+  await waitFor(() => state() === 'OPEN', { timeout: 2000, what: 'OPEN shown' })
+  // A round trip through the connection: what StrictMode's trial unmount could have set off for
+  // later (the store destroyed on the next turn, the client closed, a second socket) has
+  // happened by the time the server's acknowledgement is back.
+  await client.send({ probe: 1 })
+  expect(received).toEqual([{ probe: 1 }])
 
-  expect(socketsOpened).toBe(1)
+  // One handshake, never interrupted: a second connection would show as CLOSED or RECONNECTING
+  // and another handshake.
+  expect(steps).toEqual([
+    'CHALLENGING/CHALLENGE',
+    'AWAITING_AUTHENTICATION/AWAITING_LOGIN',
+    'AUTHENTICATING/AUTHENTICATING',
+    'OPEN/JOIN_SUCCESS',
+  ])
+  expect(sockets).toHaveLength(1)
   expect(server.stats().connections).toBe(1)
   expect(authentications).toBe(1)
   expect(client.getConnectionState()).toBe('OPEN') // StrictMode's trial unmount closed nothing
-  const open = resources()
+  const open = activeResources()
   expect(open.sockets - baseline.sockets).toBe(2) // the client's socket and the server's end
-  expect(open.timeouts).toBeGreaterThan(baseline.timeouts) // the heartbeat
+  expect(timers.pending()).toBeGreaterThan(0) // the heartbeat
+  expect(open.timeouts).toBeGreaterThan(baseline.timeouts)
   expect(registrations.active()).toBeGreaterThan(0)
 
   unmount()
-  await sleep(0) // the provider destroys its store on the next tick
-  expect(client.getConnectionState()).toBe('CLOSED')
+  // The provider lets go of its store on the next turn (a trial unmount would be undone by then).
+  await waitFor(() => client.getConnectionState() === 'CLOSED', {
+    timeout: 1000,
+    what: 'the provider to close the client',
+  })
   expect(registrations.active()).toBe(0)
-  await waitUntil(() => server!.stats().connections === 0, 2000, 'the server to see it gone')
-  await waitUntil(
-    () => resources().sockets === baseline.sockets,
-    2000,
-    `sockets back to ${baseline.sockets}`,
-  )
-  await sleep(300) // nothing comes back to life either
-  expect(resources()).toEqual(baseline)
-  expect(socketsOpened).toBe(1)
+  // Nothing is left to wake the client: no timer, and every socket it opened has closed.
+  expect(timers.pending()).toBe(0)
+  await waitFor(() => sockets.every((ws) => ws.readyState === ws.CLOSED), {
+    timeout: 2000,
+    what: 'the client socket to close',
+  })
+  await waitFor(() => server!.stats().connections === 0, {
+    timeout: 2000,
+    what: 'the server to see it gone',
+  })
+  expect(await quietResources()).toEqual(baseline)
+  // Nothing came back to life: no socket and no state change after CLOSED.
+  expect(sockets).toHaveLength(1)
+  expect(steps.slice(4)).toEqual(['CLOSED/LEAVE_CHANNEL'])
 })

@@ -1,6 +1,7 @@
 import { describe, expect, test, vi } from 'vitest'
 import type { ServerMessage } from '../../src/server/index.js'
-import { sleep, useServers } from './rawClient.js'
+import { sleep } from '../helpers/wait.js'
+import { useServers } from './rawClient.js'
 
 const { start, handshake, join } = useServers()
 

@@ -3,6 +3,7 @@ import { afterEach } from 'vitest'
 import { WebSocket } from 'ws'
 import { linklightProtocol, PROTOCOL_VERSION, type ServerFrame } from '../../src/core/protocol.js'
 import { createServer, type ReferenceServer, type ServerOptions } from '../../src/server/index.js'
+import { sleep } from '../helpers/wait.js'
 
 type FrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>
 
@@ -49,8 +50,6 @@ export interface ConnectOptions {
   /** `false` stops ws from answering the server's protocol pings: a silent client. */
   autoPong?: boolean
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Opens a raw socket; rejects with the HTTP status (`Error('HTTP 403')`) or socket error. */
 export function connectRaw(url: string, options: ConnectOptions = {}): Promise<RawClient> {
@@ -200,5 +199,3 @@ export function useServers() {
     join,
   }
 }
-
-export { sleep }

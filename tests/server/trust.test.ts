@@ -9,7 +9,8 @@ import { describe, expect, test, vi } from 'vitest'
 import type { WebSocket } from 'ws'
 import { PROTOCOL_VERSION } from '../../src/core/protocol.js'
 import type { Authenticate, ServerMessage } from '../../src/server/index.js'
-import { connectRaw, sleep, useServers } from './rawClient.js'
+import { sleep, waitFor } from '../helpers/wait.js'
+import { connectRaw, useServers } from './rawClient.js'
 
 const { start, connect, handshake, join } = useServers()
 
@@ -19,14 +20,6 @@ const nestedText = (levels: number) => `${'{"a":'.repeat(levels)}"core"${'}'.rep
 /** Stops reading the socket: what the server writes piles up in its buffers. */
 const stopReading = (ws: WebSocket) =>
   (ws as unknown as { _socket: { pause(): void } })._socket.pause()
-
-async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now()
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await sleep(10)
-  }
-}
 
 describe('defect 1: hostile presence never reaches what is stored or sent', () => {
   test.each([
@@ -134,7 +127,7 @@ describe('defect 2: an ack means accepted, and only the next message in order is
       ada.client.send({ t: 'msg', seq, data })
     await ada.client.waitFor('ack', { where: (a) => a.seq === 4 })
     expect(seqs).toEqual([1, 2, 3, 4])
-    await until(() => bob.client.frames.filter((f) => f.t === 'msg').length === 4, 1000, 'relays')
+    await waitFor(() => bob.client.frames.filter((f) => f.t === 'msg').length === 4, 1000, 'relays')
     expect(bob.client.frames.flatMap((f) => (f.t === 'msg' ? [f.data] : []))).toEqual([
       'one',
       'two',
@@ -155,7 +148,7 @@ describe('defect 4: a reader that falls behind is cut, and a flood can be limite
     const payload = 'x'.repeat(8192)
     for (let seq = 1; seq <= 2000; seq++) ada.client.send({ t: 'msg', seq, data: payload })
     await ada.client.waitFor('ack', { where: (a) => a.seq === 2000, timeoutMs: 10_000 })
-    await until(() => server.stats().connections === 1, 3000, 'the slow reader to be cut')
+    await waitFor(() => server.stats().connections === 1, 3000, 'the slow reader to be cut')
     expect(logged.mock.calls.flat().join(' ')).toMatch(
       /cut peer "slow" with 4003: more than 65536 bytes waited/,
     )
@@ -224,7 +217,7 @@ describe('defect 5: a handshake has a deadline, and the server a connection cap'
         code: 'HANDSHAKE_TIMEOUT',
         fatal: true,
       })
-      await until(() => server.stats().connections === 0, 1000, 'the server to let go')
+      await waitFor(() => server.stats().connections === 0, 1000, 'the server to let go')
       expect(logged.mock.calls.flat().join(' ')).toMatch(
         /closed an unauthenticated socket with 4002 \(HANDSHAKE_TIMEOUT\)/,
       )
@@ -247,7 +240,7 @@ describe('defect 5: a handshake has a deadline, and the server a connection cap'
     await connect(server.url)
     await expect(connectRaw(server.url)).rejects.toThrow('HTTP 503')
     first.ws.terminate()
-    await until(() => server.stats().connections === 1, 1000, 'the place to be freed')
+    await waitFor(() => server.stats().connections === 1, 1000, 'the place to be freed')
     expect((await connect(server.url)).ws.readyState).toBe(1)
     expect(logged).toHaveBeenCalledWith(
       'linklight server: refused a connection: maxConnections (2) are open',
@@ -285,7 +278,7 @@ describe('defect 6: session records are small and expire', () => {
     const ada = await join(server, { credentials: { id: 'ada' } })
     expect(server.stats().sessions).toBe(1)
     ada.client.send({ t: 'bye' })
-    await until(() => server.stats().sessions === 0, 1000, 'the record to expire')
+    await waitFor(() => server.stats().sessions === 0, 1000, 'the record to expire')
     expect(server.stats()).toMatchObject({ peers: 0, sessions: 0 })
   })
 })
@@ -318,7 +311,7 @@ describe('defect 9: relays a receiver missed while away are replayed, or it is t
     ada.client.send({ t: 'msg', seq: 1, data: 'before' })
     await bob.client.waitFor('msg')
     bob.client.ws.terminate()
-    await until(() => server.stats().connections === 1, 1000, 'the drop to be seen')
+    await waitFor(() => server.stats().connections === 1, 1000, 'the drop to be seen')
     for (let seq = 2; seq <= 4; seq++) ada.client.send({ t: 'msg', seq, data: `away ${seq}` })
     await ada.client.waitFor('ack', { where: (a) => a.seq === 4 })
 
@@ -333,7 +326,7 @@ describe('defect 9: relays a receiver missed while away are replayed, or it is t
     })
     await back.waitFor('accept')
     back.send({ t: 'auth', credentials: { id: 'bob' } })
-    await until(() => back.frames.filter((f) => f.t === 'msg').length === 3, 1000, 'the replay')
+    await waitFor(() => back.frames.filter((f) => f.t === 'msg').length === 3, 1000, 'the replay')
     expect(back.frames.slice(2).map((f) => f.t)).toEqual(['welcome', 'msg', 'msg', 'msg'])
     expect(back.frames.filter((f) => f.t === 'msg')).toEqual(
       [2, 3, 4].map((n) => ({
@@ -354,7 +347,11 @@ describe('defect 9: relays a receiver missed while away are replayed, or it is t
     for (let seq = 1; seq <= 5; seq++) ada.client.send({ t: 'msg', seq, data: seq })
     await ada.client.waitFor('ack', { where: (a) => a.seq === 5 })
     const back = await join(server, { session: bob.session, credentials: { id: 'bob' } })
-    await until(() => back.client.frames.filter((f) => f.t === 'msg').length === 2, 1000, 'replay')
+    await waitFor(
+      () => back.client.frames.filter((f) => f.t === 'msg').length === 2,
+      1000,
+      'replay',
+    )
     expect(back.client.frames.slice(3).map((f) => (f.t === 'msg' ? f.n : f))).toEqual([
       { t: 'missed', upTo: 3, count: 3 },
       4,
@@ -379,10 +376,10 @@ describe('defect 9: relays a receiver missed while away are replayed, or it is t
     const ada = await join(server, { credentials: { id: 'ada' } })
     const bob = await join(server, { credentials: { id: 'bob' } })
     for (let seq = 1; seq <= 3; seq++) ada.client.send({ t: 'msg', seq, data: seq })
-    await until(() => bob.client.frames.filter((f) => f.t === 'msg').length === 3, 1000, 'relays')
+    await waitFor(() => bob.client.frames.filter((f) => f.t === 'msg').length === 3, 1000, 'relays')
     const mark = bob.client.frames.length
     bob.client.send({ t: 'replay', after: 1 })
-    await until(() => bob.client.frames.length === mark + 2, 1000, 'the replay')
+    await waitFor(() => bob.client.frames.length === mark + 2, 1000, 'the replay')
     expect(bob.client.frames.slice(mark).map((f) => (f.t === 'msg' ? f.n : f.t))).toEqual([2, 3])
   })
 })

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
+  deadlineOf,
   initialMachine,
   timersOf,
   transition,
   type Machine,
   type MachineEvent,
+  type TimerName,
 } from '../../../src/core/machine.js'
 import {
   presets,
@@ -89,7 +91,7 @@ function handshake(m: Machine, now: number, opts: ResolvedOptions = o): Machine 
 }
 
 describe('transition', () => {
-  it('§3: never mutates the machine it is given (deep-frozen inputs, a long scenario)', () => {
+  it('never mutates the machine it is given (deep-frozen inputs, a long scenario)', () => {
     const all = machines(agora)
     let m = all.RECONNECTING
     let now = 3000
@@ -121,8 +123,6 @@ describe('transition', () => {
     ['OPEN', 'accept', (m) => ({ type: 'accept', socket: m.socket, now: 5000 })],
     ['OPEN', 'connect', () => ({ type: 'connect', now: 5000 })],
     ['OPEN', 'online', () => ({ type: 'online', now: 5000 })],
-    ['OPEN', 'a retry timer', () => ({ type: 'tick', now: 5000 })],
-    ['OPEN', 'a giveUp timer', () => ({ type: 'tick', now: 5000 })],
     [
       'OPEN',
       'rejected',
@@ -137,11 +137,6 @@ describe('transition', () => {
     ['AWAITING_CONNECTION', 'welcome', (m) => ({ type: 'welcome', socket: m.socket, now: 1005 })],
     ['AWAITING_CONNECTION', 'opened', (m) => ({ type: 'opened', socket: m.socket, now: 1005 })],
     ['AWAITING_CONNECTION', 'reconnect', () => ({ type: 'reconnect', now: 1005 })],
-    [
-      'AWAITING_CONNECTION',
-      'a connect timer before its deadline',
-      () => ({ type: 'tick', now: 1999 }),
-    ],
     ['RECONNECTING', 'connect', () => ({ type: 'connect', now: 2001 })],
     [
       'RECONNECTING',
@@ -149,13 +144,12 @@ describe('transition', () => {
       () => ({ type: 'heartbeatFailed', silentSince: 0, now: 2001 }),
     ],
     ['CLOSED', 'close', () => ({ type: 'close', now: 5000 })],
-    ['ERROR', 'a giveUp timer', () => ({ type: 'tick', now: 5000 })],
-  ])('§3.8: in %s, %s changes nothing and returns the same object', (state, _, event) => {
+  ])('in %s, %s changes nothing and returns the same object', (state, _, event) => {
     const m = machines()[state]
     expect(step(m, event(m))).toBe(m)
   })
 
-  it('§3.2: events of a socket the machine no longer wants are ignored', () => {
+  it('events of a socket the machine no longer wants are ignored', () => {
     const { OPEN, RECONNECTING } = machines()
     const old = OPEN.socket
     expect(RECONNECTING.socket).not.toBe(old)
@@ -174,13 +168,13 @@ describe('transition', () => {
     expect(step(OPEN, failed(OPEN.socket + 1, 2001))).toBe(OPEN)
   })
 
-  it('§3.2: after a reconnection an old socket closing late does not start another outage', () => {
+  it('after a reconnection an old socket closing late does not start another outage', () => {
     const { RECONNECTING, OPEN } = machines()
     const back = handshake(RECONNECTING, 2100)
     expect(step(back, failed(OPEN.socket, 3000))).toBe(back)
   })
 
-  it('§3.1: connect from CLOSED opens a socket: AWAITING_CONNECTION/CONNECTING with a connect deadline', () => {
+  it('connect from CLOSED opens a socket: AWAITING_CONNECTION/CONNECTING with a connect deadline', () => {
     const m = step(initialMachine, { type: 'connect', now: 1000 })
     expect(m).toMatchObject({
       state: 'AWAITING_CONNECTION',
@@ -195,14 +189,7 @@ describe('transition', () => {
     expect(timersOf(m, o)).toEqual({ connect: 2000 })
   })
 
-  it('§3.1 connectTimeout: no answer by the deadline fails the attempt', () => {
-    const { AWAITING_CONNECTION } = machines()
-    const m = step(AWAITING_CONNECTION, { type: 'tick', now: 2000 })
-    expect(m).toMatchObject({ state: 'RECONNECTING', attempt: 1 })
-    expect(m.socket).not.toBe(AWAITING_CONNECTION.socket)
-  })
-
-  it('§3.1: connect from ERROR starts over as a first connection', () => {
+  it('connect from ERROR starts over as a first connection', () => {
     const { ERROR } = machines()
     const m = step(ERROR, { type: 'connect', now: 3000 })
     expect(m).toMatchObject({
@@ -223,7 +210,7 @@ describe('transition', () => {
     'OPEN',
     'RECONNECTING',
     'ERROR',
-  ])('§3.7: close() from %s → CLOSED/LEAVE_CHANNEL with no socket and no timer', (state) => {
+  ])('close() from %s → CLOSED/LEAVE_CHANNEL with no socket and no timer', (state) => {
     for (const opts of [o, agora]) {
       const m = machines(opts)[state]
       const closed = step(m, { type: 'close', now: 3000 }, opts)
@@ -241,7 +228,7 @@ describe('transition', () => {
     }
   })
 
-  it('§3.7: close() while waiting for a retry leaves no timer either', () => {
+  it('close() while waiting for a retry leaves no timer either', () => {
     const { RECONNECTING } = machines(agora)
     const waiting = step(RECONNECTING, failed(RECONNECTING.socket, 2100), agora)
     expect(timersOf(waiting, agora).retry).toBeDefined()
@@ -249,7 +236,7 @@ describe('transition', () => {
     expect(timersOf(closed, agora)).toEqual({})
   })
 
-  it('deepstream §3.2: an open link that fails is RECONNECTING with attempt 1 on a new socket at once', () => {
+  it('deepstream: an open link that fails is RECONNECTING with attempt 1 on a new socket at once', () => {
     const { OPEN } = machines()
     const m = step(OPEN, failed(OPEN.socket, 5000))
     expect(m).toMatchObject({
@@ -265,7 +252,7 @@ describe('transition', () => {
     expect(timersOf(m, o)).toEqual({ connect: 6000 })
   })
 
-  it('deepstream §3.2: a first connection that fails also retries at once', () => {
+  it('deepstream: a first connection that fails also retries at once', () => {
     const { AWAITING_CONNECTION } = machines()
     const m = step(AWAITING_CONNECTION, failed(AWAITING_CONNECTION.socket, 1500))
     expect(m).toMatchObject({ state: 'RECONNECTING', attempt: 1, nextRetryAt: null })
@@ -273,21 +260,21 @@ describe('transition', () => {
     expect(m.socket).not.toBe(0)
   })
 
-  it("deepstream §3.3: heartbeatFailure 'error' → ERROR/KEEP_ALIVE_TIMEOUT with no timer", () => {
+  it("deepstream: heartbeatFailure 'error' → ERROR/KEEP_ALIVE_TIMEOUT with no timer", () => {
     const { OPEN } = machines()
     const m = step(OPEN, { type: 'heartbeatFailed', silentSince: 1040, now: 61_040 })
     expect(m).toMatchObject({ state: 'ERROR', reason: 'KEEP_ALIVE_TIMEOUT', socket: 0 })
     expect(timersOf(m, o)).toEqual({})
   })
 
-  it("agora §3.3: heartbeatFailure 'reconnect' → RECONNECTING/KEEP_ALIVE_TIMEOUT, attempt 1 at once", () => {
+  it("agora: heartbeatFailure 'reconnect' → RECONNECTING/KEEP_ALIVE_TIMEOUT, attempt 1 at once", () => {
     const { OPEN } = machines(agora)
     const m = step(OPEN, { type: 'heartbeatFailed', silentSince: 1040, now: 6040 }, agora)
     expect(m).toMatchObject({ state: 'RECONNECTING', reason: 'KEEP_ALIVE_TIMEOUT', attempt: 1 })
     expect(m.socket).not.toBe(OPEN.socket)
   })
 
-  it('deepstream §3.2: with an increment of 2000 the waits are 0, 2 s, 4 s, 6 s', () => {
+  it('deepstream: with an increment of 2000 the waits are 0, 2 s, 4 s, 6 s', () => {
     const opts = options({ reconnectIntervalIncrement: 2000 })
     let m = machines(opts).OPEN
     let now = 10_000
@@ -305,7 +292,7 @@ describe('transition', () => {
     expect(waits).toEqual([0, 2000, 4000, 6000])
   })
 
-  it('deepstream §3.2: failed attempt k waits min(maxReconnectInterval, increment × k), then gives up after the last', () => {
+  it('deepstream: failed attempt k waits min(maxReconnectInterval, increment × k), then gives up after the last', () => {
     let m = machines().RECONNECTING
     let now = 2000
     for (const [k, wait] of [
@@ -340,19 +327,19 @@ describe('transition', () => {
     expect(timersOf(m, o)).toEqual({})
   })
 
-  it('deepstream §3.2: maxReconnectAttempts 1 gives up when the single attempt fails', () => {
+  it('deepstream: maxReconnectAttempts 1 gives up when the single attempt fails', () => {
     const opts = options({ maxReconnectAttempts: 1 })
     const { RECONNECTING } = machines(opts)
     const m = step(RECONNECTING, failed(RECONNECTING.socket, 2100), opts)
     expect(m).toMatchObject({ state: 'ERROR', reason: 'MAX_RECONNECT_ATTEMPTS' })
   })
 
-  it('deepstream §3.2: a retry timer that fires while the attempt is still running changes nothing', () => {
+  it('deepstream: a retry timer that fires while the attempt is still running changes nothing', () => {
     const { RECONNECTING } = machines()
     expect(step(RECONNECTING, { type: 'tick', now: 2500 })).toBe(RECONNECTING)
   })
 
-  it('§3.2: reconnect() skips the wait with RETRY_REQUESTED', () => {
+  it('reconnect() skips the wait with RETRY_REQUESTED', () => {
     const { RECONNECTING } = machines()
     const waiting = step(RECONNECTING, failed(RECONNECTING.socket, 2100))
     const m = step(waiting, { type: 'reconnect', now: 2200 })
@@ -361,7 +348,7 @@ describe('transition', () => {
     expect(timersOf(m, o).retry).toBeUndefined()
   })
 
-  it('§3.6: coming back online skips the wait with NETWORK_ONLINE', () => {
+  it('coming back online skips the wait with NETWORK_ONLINE', () => {
     const { RECONNECTING } = machines()
     const waiting = step(RECONNECTING, failed(RECONNECTING.socket, 2100))
     const m = step(waiting, { type: 'online', now: 2200 })
@@ -371,21 +358,21 @@ describe('transition', () => {
     expect(step(m, { type: 'online', now: 2300 })).toBe(m)
   })
 
-  it('§3.2: reconnect() from ERROR tries again at once', () => {
+  it('reconnect() from ERROR tries again at once', () => {
     const { ERROR } = machines()
     const m = step(ERROR, { type: 'reconnect', now: 3000 })
     expect(m).toMatchObject({ state: 'RECONNECTING', reason: 'RETRY_REQUESTED', attempt: 1 })
     expect(m.socket).not.toBe(0)
   })
 
-  it('agora §3.4: the first OPEN is JOIN_SUCCESS', () => {
+  it('agora: the first OPEN is JOIN_SUCCESS', () => {
     expect(machines().OPEN).toMatchObject({
       reason: 'JOIN_SUCCESS',
       previousState: 'AUTHENTICATING',
     })
   })
 
-  it('deepstream §3.2 / agora §3.4: welcome after reconnecting → OPEN/REJOIN_SUCCESS with attempt 0', () => {
+  it('deepstream / agora: welcome after reconnecting → OPEN/REJOIN_SUCCESS with attempt 0', () => {
     let m = machines().RECONNECTING
     m = step(m, failed(m.socket, 2100))
     m = step(m, { type: 'tick', now: m.nextRetryAt! })
@@ -409,7 +396,7 @@ describe('transition', () => {
     expect(timersOf(m, o)).toEqual({})
   })
 
-  it('§3.2: a plain WebSocket server is OPEN as soon as the socket opens, when logged in', () => {
+  it('a plain WebSocket server is OPEN as soon as the socket opens, when logged in', () => {
     const plain = options({ protocol: plainProtocol(), autoLogin: true })
     let m = step(initialMachine, { type: 'connect', now: 0 }, plain)
     m = step(m, { type: 'opened', socket: m.socket, now: 10 }, plain)
@@ -417,8 +404,112 @@ describe('transition', () => {
   })
 })
 
+/** One timer: a machine that runs it (due before any other), and machines where it was stopped. */
+interface TimerRow {
+  readonly name: string
+  readonly timer: TimerName
+  readonly opts: ResolvedOptions
+  /** When it is due. */
+  readonly at: number
+  /** What a tick at `at` makes of `armed`. */
+  readonly fired: Partial<Machine>
+  readonly build: () => { armed: Machine; disarmed: Record<string, Machine> }
+}
+
+// Each timer with an option of its own, so each deadline is a number only that option gives.
+const lostOnly = options({ lostAfter: 4000 })
+const giveUpOnly = options({ giveUpAfter: 7000 })
+
+const timerRows: TimerRow[] = [
+  {
+    name: 'connectTimeout: an attempt with no answer fails at its connect deadline (2000) and the next starts at once; not once OPEN',
+    timer: 'connect',
+    opts: o,
+    at: 2000,
+    fired: { state: 'RECONNECTING', reason: 'INTERRUPTED', attempt: 1, connectDeadline: 3000 },
+    build: () => {
+      const { AWAITING_CONNECTION, OPEN } = machines()
+      return { armed: AWAITING_CONNECTION, disarmed: { 'OPEN at 1040': OPEN } }
+    },
+  },
+  {
+    name: 'deepstream: the retry after failed attempt 1 starts attempt 2 at its time (4100); not once reconnect() got the link back, nor after close()',
+    timer: 'retry',
+    opts: o,
+    at: 4100,
+    fired: { state: 'RECONNECTING', attempt: 2, nextRetryAt: null, connectDeadline: 5100 },
+    build: () => {
+      const { RECONNECTING } = machines()
+      const waiting = step(RECONNECTING, failed(RECONNECTING.socket, 2100))
+      const retried = step(waiting, { type: 'reconnect', now: 2200 })
+      return {
+        armed: waiting,
+        disarmed: {
+          'OPEN after reconnect()': handshake(retried, 2300),
+          'CLOSED by close()': step(waiting, { type: 'close', now: 2200 }),
+        },
+      }
+    },
+  },
+  {
+    name: 'agora T5: lostAfter 4 s after the last data (1900) the outage is LOST (5900), still RECONNECTING; not once OPEN again',
+    timer: 'lost',
+    opts: lostOnly,
+    at: 5900,
+    fired: { state: 'RECONNECTING', reason: 'LOST', lost: true, attempt: 1 },
+    build: () => {
+      const { RECONNECTING } = machines(lostOnly)
+      return {
+        armed: RECONNECTING,
+        disarmed: { 'OPEN again': handshake(RECONNECTING, 2100, lostOnly) },
+      }
+    },
+  },
+  {
+    name: 'agora T7: giveUpAfter 7 s after the last data (1900) the outage ends in ERROR/JOIN_FAILED (8900); not once OPEN again, nor in an ERROR reached before',
+    timer: 'giveUp',
+    opts: giveUpOnly,
+    at: 8900,
+    fired: { state: 'ERROR', reason: 'JOIN_FAILED', socket: 0, connectDeadline: null },
+    build: () => {
+      const { RECONNECTING } = machines(giveUpOnly)
+      const fatal: MachineEvent = {
+        type: 'fatal',
+        socket: RECONNECTING.socket,
+        now: 2100,
+        reason: 'PROTOCOL_ERROR',
+        message: 'boom',
+      }
+      return {
+        armed: RECONNECTING,
+        disarmed: {
+          'OPEN again': handshake(RECONNECTING, 2100, giveUpOnly),
+          'ERROR by a fatal frame': step(RECONNECTING, fatal, giveUpOnly),
+        },
+      }
+    },
+  },
+]
+
+describe('each timer at its own deadline', () => {
+  for (const { name, timer, opts, at, fired, build } of timerRows)
+    it(name, () => {
+      const { armed, disarmed } = build()
+      // Due first: a tick at `at` can only be this timer's.
+      expect(timersOf(armed, opts)[timer]).toBe(at)
+      expect(deadlineOf(armed, opts)).toBe(at)
+      expect(step(armed, { type: 'tick', now: at - 1 }, opts)).toBe(armed)
+      expect(step(armed, { type: 'tick', now: at }, opts)).toMatchObject(fired)
+      // A timer the machine stopped may still fire in a client: at its old time it changes nothing.
+      for (const [how, m] of Object.entries(disarmed)) {
+        expect(timersOf(m, opts)[timer], how).toBeUndefined()
+        expect(step(m, { type: 'tick', now: at }, opts), how).toBe(m)
+      }
+    })
+})
+
 describe('timersOf (the deadlines a tick checks)', () => {
-  it('agora §3.4: lost and giveUp count from the last data, only while not OPEN, CLOSED or ERROR', () => {
+  it('agora: lost and giveUp count from the last data, only while not OPEN, CLOSED or ERROR', () => {
     const { OPEN } = machines(agora)
     expect(timersOf(OPEN, agora)).toEqual({})
     // Last data at 1500, the socket closes at 3000.
@@ -433,7 +524,7 @@ describe('timersOf (the deadlines a tick checks)', () => {
     expect(timersOf(handshake(m, 3300, agora), agora)).toEqual({})
   })
 
-  it('agora §3.4 T5: once lost, the lost timer is gone, the reason is LOST and giveUp remains', () => {
+  it('agora T5: once lost, the lost timer is gone, the reason is LOST and giveUp remains', () => {
     const { RECONNECTING } = machines(agora)
     const waiting = step(RECONNECTING, failed(RECONNECTING.socket, 2100), agora)
     // The retry, long overdue at 16.9 s, is taken by the same tick: every due deadline is.
@@ -446,7 +537,7 @@ describe('timersOf (the deadlines a tick checks)', () => {
     expect(timers.connect).toBe(16_900 + agora.connectTimeout)
   })
 
-  it('agora §3.4 T7: giveUp → ERROR/JOIN_FAILED with no timer left, before a retry due as well', () => {
+  it('agora T7: giveUp → ERROR/JOIN_FAILED with no timer left, before a retry due as well', () => {
     const { RECONNECTING } = machines(agora)
     const waiting = step(RECONNECTING, failed(RECONNECTING.socket, 2100), agora)
     const m = step(waiting, { type: 'tick', now: 1_201_900 }, agora)
@@ -454,7 +545,7 @@ describe('timersOf (the deadlines a tick checks)', () => {
     expect(timersOf(m, agora)).toEqual({})
   })
 
-  it('deepstream §3.1: with lostAfter and giveUpAfter off, an outage has no lost or giveUp timer', () => {
+  it('deepstream: with lostAfter and giveUpAfter off, an outage has no lost or giveUp timer', () => {
     const { RECONNECTING } = machines()
     const timers = timersOf(RECONNECTING, o)
     expect(timers.lost).toBeUndefined()
@@ -462,7 +553,7 @@ describe('timersOf (the deadlines a tick checks)', () => {
     expect(Object.keys(timers)).toEqual(['connect'])
   })
 
-  it('§3.1: each of lostAfter and giveUpAfter enables its own timer only', () => {
+  it('each of lostAfter and giveUpAfter enables its own timer only', () => {
     const onlyLost = options({ lostAfter: 5000 })
     const lostTimers = timersOf(machines(onlyLost).RECONNECTING, onlyLost)
     expect(lostTimers.lost).toBe(1900 + 5000)
@@ -473,7 +564,7 @@ describe('timersOf (the deadlines a tick checks)', () => {
     expect(giveUpTimers.lost).toBeUndefined()
   })
 
-  it('agora §3.4: a first connection has no lost or giveUp timer until it fails', () => {
+  it('agora: a first connection has no lost or giveUp timer until it fails', () => {
     const { AWAITING_CONNECTION } = machines(agora)
     expect(timersOf(AWAITING_CONNECTION, agora)).toEqual({ connect: 5000 })
     const failedOnce = step(AWAITING_CONNECTION, failed(AWAITING_CONNECTION.socket, 1500), agora)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createOutbox, type OutgoingMessage, type WriteResult } from '../../../src/core/outbox.js'
+import { nextTurn } from '../../helpers/wait.js'
 
 type Outcome = 'pending' | 'resolved' | { rejected: unknown }
 
@@ -12,9 +13,6 @@ function track(promise: Promise<void>): { readonly outcome: Outcome } {
   )
   return tracked
 }
-
-/** Lets every queued promise callback run. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
 
 /** A writer that records what it was given and accepts everything. */
 function recorder(refuse: (message: OutgoingMessage) => Error | null = () => null) {
@@ -87,7 +85,7 @@ describe('createOutbox', () => {
       const { frames, write } = recorder()
       outbox.flush(write, false)
       expect(frames()).toEqual(['a#1', 'b#2'])
-      await settle()
+      await nextTurn()
       expect([a.outcome, b.outcome]).toEqual(['resolved', 'resolved'])
     })
 
@@ -128,10 +126,10 @@ describe('createOutbox', () => {
       const outbox = createOutbox(10)
       const a = track(outbox.add(text('a'), true))
       outbox.flush(recorder().write, true)
-      await settle()
+      await nextTurn()
       expect(a.outcome).toBe('pending')
       outbox.ack(1)
-      await settle()
+      await nextTurn()
       expect(a.outcome).toBe('resolved')
     })
 
@@ -139,7 +137,7 @@ describe('createOutbox', () => {
       const outbox = createOutbox(10)
       const a = track(outbox.add(text('a'), true))
       outbox.flush(recorder().write, false)
-      await settle()
+      await nextTurn()
       expect(a.outcome).toBe('resolved')
       outbox.requeue()
       expect(outbox.pending).toBe(0)
@@ -155,7 +153,7 @@ describe('createOutbox', () => {
       outbox.flush(write, true)
       // The server accepts only the next number: a hole at 2 would hold back everything after.
       expect(frames()).toEqual(['a#1', 'b#2', 'c#2'])
-      await settle()
+      await nextTurn()
       expect([a.outcome, b.outcome, c.outcome]).toEqual([
         'pending',
         { rejected: tooLarge },
@@ -167,7 +165,7 @@ describe('createOutbox', () => {
       outbox.flush(resent.write, true)
       expect(resent.frames()).toEqual(['a#1', 'c#2'])
       outbox.ack(2)
-      await settle()
+      await nextTurn()
       expect([a.outcome, c.outcome]).toEqual(['resolved', 'resolved'])
     })
   })
@@ -178,7 +176,7 @@ describe('createOutbox', () => {
       const tracked = ['a', 'b', 'c'].map((label) => track(outbox.add(text(label), true)))
       outbox.flush(recorder().write, true)
       outbox.ack(2)
-      await settle()
+      await nextTurn()
       expect(tracked.map((t) => t.outcome)).toEqual(['resolved', 'resolved', 'pending'])
     })
 
@@ -189,7 +187,7 @@ describe('createOutbox', () => {
       outbox.ack(0)
       outbox.ack(1)
       outbox.ack(1)
-      await settle()
+      await nextTurn()
       expect(tracked.map((t) => t.outcome)).toEqual(['resolved', 'pending'])
       outbox.requeue()
       const resent = recorder()
@@ -235,7 +233,7 @@ describe('createOutbox', () => {
       // The server had received 1 and 2 before the link dropped.
       outbox.ack(2)
       expect(outbox.pending).toBe(2)
-      await settle()
+      await nextTurn()
       expect([...tracked, d].map((t) => t.outcome)).toEqual([
         'resolved',
         'resolved',
@@ -257,7 +255,7 @@ describe('createOutbox', () => {
       const closed = new Error('closed')
       outbox.rejectAll(closed)
       expect(outbox.pending).toBe(0)
-      await settle()
+      await nextTurn()
       expect([a.outcome, b.outcome]).toEqual([{ rejected: closed }, { rejected: closed }])
       outbox.requeue()
       expect(outbox.pending).toBe(0)
@@ -290,8 +288,8 @@ describe('createOutbox', () => {
     void outbox.add(text('c'), true)
     outbox.rejectAll(new Error('closed'))
     // Give Node time to notice a rejection nobody handled (vitest fails the run if it does).
-    await settle()
-    await settle()
+    await nextTurn()
+    await nextTurn()
     expect(outbox.pending).toBe(0)
   })
 })
