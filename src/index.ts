@@ -31,6 +31,12 @@ export {
   type PlainProtocolOptions,
 } from './core/protocol.js'
 export type { Peer, LeftReason } from './core/peers.js'
+export {
+  createSourceKit,
+  type SourceKit,
+  type SourceKitInit,
+  type SnapshotExtra,
+} from './core/sourceKit.js'
 export type {
   ConnectionSnapshot,
   ConnectionEvents,

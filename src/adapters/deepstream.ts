@@ -159,6 +159,7 @@ export function fromDeepstream(
   const snapshot = kit.methods.getSnapshot
 
   let gaveUp = false
+  const pendingLogins = new Set<(error?: Error) => void>()
   let cause: ConnectionReason | null = null
   let attempt = 0
   // Bumped on every attach and detach: answers to an older one (a presence query) are stale.
@@ -294,9 +295,22 @@ export function fromDeepstream(
   return {
     ...kit.methods,
     connect: revive,
-    async login(credentials) {
+    login(credentials) {
       revive()
-      await client.login(isObject(credentials) ? credentials : {})
+      // deepstream never settles a login that close() cut short: close() rejects it here.
+      const done = new Promise<void>((resolve, reject) => {
+        const settle = (error?: Error) => {
+          pendingLogins.delete(settle)
+          if (error) reject(error)
+          else resolve()
+        }
+        pendingLogins.add(settle)
+        Promise.resolve(client.login(isObject(credentials) ? credentials : {})).then(
+          () => settle(),
+          (error: unknown) => settle(error instanceof Error ? error : new Error(String(error))),
+        )
+      })
+      return done
     },
     send(data) {
       let frame: string | undefined
@@ -324,6 +338,8 @@ export function fromDeepstream(
     reconnect: revive,
     close() {
       outbox.rejectAll(new Error('fromDeepstream: closed before the message was sent'))
+      const closed = new Error('fromDeepstream: close() was called before login() finished')
+      for (const settle of [...pendingLogins]) settle(closed)
       detach()
       client.close()
       gaveUp = false

@@ -55,12 +55,14 @@ export interface SourceKit {
 
 /** Where a source starts, what it calls itself, and the outage timeline it wants. */
 export interface SourceKitInit {
-  readonly state: ConnectionState
-  readonly reason: ConnectionReason | null
+  /** The state the source starts in (default `CLOSED`). */
+  readonly state?: ConnectionState | undefined
+  /** The reason of that state (default `null`: nothing has happened yet). */
+  readonly reason?: ConnectionReason | null | undefined
   /** Prefixes what a throwing event handler threw, logged with `console.error`. */
-  readonly logPrefix: string
+  readonly logPrefix?: string | undefined
   /** Opens the message of the `error` an `ERROR` state gets unless the source gives its own. */
-  readonly failurePrefix: string
+  readonly failurePrefix?: string | undefined
   readonly clock?: Clock | undefined
   /**
    * Times each outage (from the moment the source starts retrying until it settles): `lost`
@@ -79,27 +81,45 @@ export interface SourceKitInit {
 const errorFor = (state: ConnectionState, reason: ConnectionReason | null, prefix: string) =>
   state == 'ERROR' && reason ? { code: reason, message: `${prefix}: ${reason}` } : null
 
-/** Creates the shared core of a source. */
-export function createSourceKit(init: SourceKitInit): SourceKit {
-  const { logPrefix, failurePrefix, clock = realClock, timeline } = init
+/**
+ * Creates the core every linklight source is built on, for writing a `ConnectionSource` over a
+ * client linklight has no adapter for: say where the client is with `moveTo`, and the kit keeps
+ * the snapshot, emits the events and holds the peers the way every source does (docs/sources.md).
+ *
+ * @example
+ * ```ts
+ * import { createSourceKit, type ConnectionSource } from 'linklight'
+ *
+ * const kit = createSourceKit({ failurePrefix: 'Beacon' })
+ * beacon.on('up', () => kit.moveTo('OPEN', 'JOIN_SUCCESS')) // REJOIN_SUCCESS after a drop
+ * beacon.on('down', () => kit.moveTo('RECONNECTING', 'INTERRUPTED'))
+ * beacon.on('user', (id, online) => (online ? kit.peerOnline(id) : kit.peerOffline(id, 'QUIT')))
+ * const source: ConnectionSource = { ...kit.methods, connect, login, send, reconnect, close }
+ * ```
+ */
+export function createSourceKit(init: SourceKitInit = {}): SourceKit {
+  const { clock = realClock, timeline } = init
+  const { logPrefix = 'linklight source:', failurePrefix = 'Connection failed' } = init
+  const initState = init.state ?? 'CLOSED'
+  const initReason = init.reason ?? null
   const events = createEmitter<ConnectionEvents>((error) => console.error(logPrefix, error))
   const listeners = new Set<(snapshot: ConnectionSnapshot) => void>()
   const peers = new Map<string, Peer>()
   let handlers = 0
-  let rejoin = init.state == 'OPEN' || init.state == 'RECONNECTING'
+  let rejoin = initState == 'OPEN' || initState == 'RECONNECTING'
   let snapshot: ConnectionSnapshot = Object.freeze({
-    state: init.state,
+    state: initState,
     previousState: null,
-    reason: init.reason,
-    phase: phaseFor(init.state, rejoin),
-    tone: toneOf(init.state),
+    reason: initReason,
+    phase: phaseFor(initState, rejoin),
+    tone: toneOf(initState),
     since: clock.now(),
-    attempt: init.state == 'RECONNECTING' ? 1 : 0,
+    attempt: initState == 'RECONNECTING' ? 1 : 0,
     nextRetryAt: null,
-    retrying: init.state == 'RECONNECTING',
+    retrying: initState == 'RECONNECTING',
     lost: false,
     queued: 0,
-    error: errorFor(init.state, init.reason, failurePrefix),
+    error: errorFor(initState, initReason, failurePrefix),
   })
 
   const outage: Outage | null = timeline

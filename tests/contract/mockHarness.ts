@@ -1,0 +1,48 @@
+/**
+ * The contract harness of `createMockSource`, shared by the Vitest run (mock.test.ts) and the
+ * Jest run (jest/, through a bundle). The mock is driven by hand; the harness plays the link
+ * around it, so the mock behaves as a real source would: while it retries and the link is up,
+ * it gets back in by itself.
+ */
+import { createMockSource, type SourceHarness } from '../../src/testing/index.js'
+
+/** A fresh mock source, not connected, and the levers the contract suite pulls. */
+export function makeMockHarness(): SourceHarness {
+  const source = createMockSource()
+  let linkUp = true
+  let retry: ReturnType<typeof setTimeout> | undefined
+  // Like a client whose next attempt succeeds: a moment after it starts retrying, it is back.
+  const stop = source.subscribe((snapshot) => {
+    if (!linkUp || !snapshot.retrying || retry) return
+    retry = setTimeout(() => {
+      retry = undefined
+      if (linkUp && source.getSnapshot().retrying) source.restore()
+    }, 1)
+  })
+  return {
+    source,
+    goOnline() {
+      source.connect()
+      return source.login()
+    },
+    drop() {
+      linkUp = false
+      source.drop()
+    },
+    restore() {
+      linkUp = true
+      if (source.getSnapshot().retrying) source.restore()
+    },
+    giveUp: () => source.fail(),
+    lose: () => source.lose(),
+    peers: {
+      join: (id, data) => source.peerJoin(id, data),
+      update: (id, data) => source.peerUpdate(id, data),
+      leave: (id) => source.peerLeave(id),
+    },
+    dispose() {
+      clearTimeout(retry)
+      stop()
+    },
+  }
+}
