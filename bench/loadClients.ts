@@ -291,7 +291,7 @@ export class Room {
   }
 
   #welcome(client: RoomClient, frame: Incoming): void {
-    // welcome replaces the whole list (docs/protocol.md §5).
+    // welcome replaces the whole list (docs/protocol.md).
     client.seen.fill(0)
     client.known = 0
     client.foreign = null
@@ -385,7 +385,7 @@ export class Room {
     const outbox = client.outbox
     if (!this.relay || !outbox) return this.#odd('ack for no message')
     this.relay.acks++
-    // Acks are cumulative (docs/protocol.md §4).
+    // Acks are cumulative (docs/protocol.md).
     if (typeof seq === 'number' && seq > outbox.acked) outbox.acked = Math.min(seq, outbox.sent)
     this.#sendMore(client)
   }

@@ -46,7 +46,7 @@ const ALL_STATES: ReadonlyArray<[DeepstreamState, string]> = [
   ['OFFLINE', 'CLOSED/LEAVE_CHANNEL'],
 ]
 
-describe('§9 deepstream: the sixteen states', () => {
+describe('deepstream: the sixteen states', () => {
   test('the table covers all sixteen, each once', () => {
     expect(Object.keys(deepstreamStates).sort()).toEqual(ALL_STATES.map(([s]) => s).sort())
   })
@@ -86,7 +86,7 @@ describe('§9 deepstream: the sixteen states', () => {
   })
 })
 
-describe('§9 deepstream: drops, rejoins, heartbeats and giving up', () => {
+describe('deepstream: drops, rejoins, heartbeats and giving up', () => {
   test('drop from OPEN → RECONNECTING/INTERRUPTED, not yet lost; handshake reads as reconnecting; OPEN/REJOIN_SUCCESS + restored', () => {
     const { client, changes, events, snapshot } = adapt('OPEN')
     client.drop(2)
@@ -192,7 +192,7 @@ describe('§9 deepstream: drops, rejoins, heartbeats and giving up', () => {
   })
 })
 
-describe('§9 deepstream: peers, messages, options, cleanup', () => {
+describe('deepstream: peers, messages, options, cleanup', () => {
   test('peers: the full list at OPEN (asked again after presenceRecheck), then presence joins and leaves', async () => {
     vi.useFakeTimers()
     const client = createFakeDeepstreamClient()

@@ -27,7 +27,7 @@ function agoraOutage() {
   return { ...ctx, silentAt: 30_000 }
 }
 
-describe('agora §3.4: the Channel Connection timeline with presets.agora', () => {
+describe('agora: the Channel Connection timeline with presets.agora', () => {
   it('T4: no data for 4 s → RECONNECTING/INTERRUPTED, still retrying', () => {
     const { fake, client, log, silentAt } = agoraOutage()
     fake.advance(3999)

@@ -4,7 +4,7 @@ import { setup } from '../helpers/setup.js'
 const pingsOn = (socket: { sent: string[] }) =>
   socket.sent.filter((f) => f === '{"t":"ping"}').length
 
-describe('deepstream §3.3: heartbeats', () => {
+describe('deepstream: heartbeats', () => {
   it('a healthy link pings every interval and stays OPEN', () => {
     const { fake, net, client, open, log } = setup({ heartbeatInterval: 1000 })
     open()

@@ -3,7 +3,7 @@ import { createClient } from '../../src/core/client.js'
 import { PROTOCOL_VERSION } from '../../src/core/protocol.js'
 import { setup } from '../helpers/setup.js'
 
-describe('§2.1 / §3.7: lifecycle', () => {
+describe('lifecycle: states and the public surface', () => {
   it('starts CLOSED and moves to AWAITING_CONNECTION at once unless lazyConnect', () => {
     const eager = setup({ lazyConnect: false })
     expect(eager.client.getSnapshot()).toMatchObject({

@@ -17,7 +17,7 @@ function stubWindow() {
   }
 }
 
-describe('§3.6: browser awareness', () => {
+describe('browser awareness', () => {
   let win: ReturnType<typeof stubWindow>
   beforeEach(() => {
     win = stubWindow()

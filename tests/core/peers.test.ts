@@ -21,7 +21,7 @@ function withPeerLog() {
   return { ...ctx, seen }
 }
 
-describe('§4: peers', () => {
+describe('peers', () => {
   it('the full list after login, then joined / updated / left with QUIT and DROPPED', () => {
     const { net, client, open, seen } = withPeerLog()
     net.peers = [info('a'), info('b', { mood: 'ok' })]

@@ -3,7 +3,7 @@ import { setup } from '../helpers/setup.js'
 
 const seqs = (frames: { seq: number }[]) => frames.map((f) => f.seq)
 
-describe('§3.5: sending and the offline queue', () => {
+describe('sending and the offline queue', () => {
   it('send() while OPEN goes out at once and resolves on the ack', async () => {
     const { fake, net, client, open } = setup()
     open()

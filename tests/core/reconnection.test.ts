@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { setup } from '../helpers/setup.js'
 
-describe('deepstream §3.2: reconnection', () => {
+describe('deepstream: reconnection', () => {
   it('first retry is immediate, then inc, 2·inc, … capped at maxReconnectInterval', () => {
     const { fake, net, client, open, log, attemptTimes } = setup({
       reconnectIntervalIncrement: 2000,

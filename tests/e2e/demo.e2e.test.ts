@@ -19,7 +19,7 @@ import {
 
 // The demo page in real Chromium: two tabs are two peers; the reference server's faults move
 // the header badge through green, amber and red with the timings the page promises.
-// The store's smoothing: a dip from green shows once it has lasted this long (SPEC §6).
+// The store's smoothing: a dip from green shows once it has lasted this long (SPEC).
 const ENTER_DELAY = 1000
 // What a loaded machine may add to it: polling, rendering, parallel test files.
 const MARGIN = 1500

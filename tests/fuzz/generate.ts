@@ -4,7 +4,7 @@
  *
  * Frames are built as JSON *text*, never as values: a value nested 100,000 levels deep cannot go
  * through `JSON.stringify` (V8 overflows its stack at a few thousand levels), and the text is
- * what goes on the wire anyway. The frame tables follow docs/protocol.md §2 (protocol version 2).
+ * what goes on the wire anyway. The frame tables follow docs/protocol.md (protocol version 2).
  */
 
 /** A seeded source of randomness. */
@@ -239,7 +239,7 @@ export function stableTimes(id: string): { joinedAt: number; lastSeenAt: number 
   return { joinedAt, lastSeenAt: joinedAt + 5000 }
 }
 
-/** A peer as a server describes it (docs/protocol.md §2), as JSON text. */
+/** A peer as a server describes it (docs/protocol.md), as JSON text. */
 function peerText(rng: Rng, id: string, data: string | null, times = 'random'): string {
   const stable = stableTimes(id)
   const time = (value: number) => {
@@ -1150,7 +1150,7 @@ function validServerFrame(
         kind: `msg/${data.shape}`,
         fields: [
           ['t', '"msg"'],
-          // Numbered relays (§5): a gap makes the client ask for a replay.
+          // Numbered relays (docs/protocol.md): a gap makes the client ask for a replay.
           ...(rng.chance(0.4) ? ([['n', countText(rng)]] as Fields) : []),
           ['from', from],
           ['data', data.json],
@@ -1433,9 +1433,9 @@ export function serverScenarios(rng: Rng, ctx: ServerFrameContext): (() => Gener
 }
 
 // ── what docs/protocol.md says a client must make of a server frame ──────────────
-/** Deepest nesting of arrays and objects a frame may have, itself included (§9). */
+/** Deepest nesting of arrays and objects a frame may have, itself included. */
 const MAX_DEPTH = 64
-/** Longest frame linklight's client decodes, in UTF-16 units (§9). */
+/** Longest frame linklight's client decodes, in UTF-16 units. */
 const MAX_LENGTH = 1 << 20
 
 /** How deeply JSON text nests arrays and objects (strings skipped). */

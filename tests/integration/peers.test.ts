@@ -8,8 +8,8 @@ const { startServer, openClient } = useIntegration()
 const leftOf = (events: PeerEvent[], id: string) =>
   events.find((e) => e.kind === 'left' && e.peer.id === id)
 
-describe('peers over real sockets (§4)', () => {
-  test('§4 a peer that closes is QUIT at once', async () => {
+describe('peers over real sockets ()', () => {
+  test('a peer that closes is QUIT at once', async () => {
     const peerTimeout = 400
     const server = await startServer({ peerTimeout })
     const a = await openClient(server, 'a')
@@ -26,10 +26,10 @@ describe('peers over real sockets (§4)', () => {
     expect(took).toBeLessThanOrEqual(300) // far below peerTimeout: no grace period for a quit
     expect(a.client.getPeers().has('b')).toBe(false)
     expect(ids(server.peers())).toEqual(['a'])
-    figures({ test: '§4 QUIT', peerTimeout, closeToPeerLeftMs: Math.round(took) })
+    figures({ test: 'QUIT', peerTimeout, closeToPeerLeftMs: Math.round(took) })
   })
 
-  test('§4 a silenced peer is DROPPED after peerTimeout', async () => {
+  test('a silenced peer is DROPPED after peerTimeout', async () => {
     // long enough that a server dropping at twice the timeout would fail the upper bound
     const peerTimeout = 1000
     const sweep = Math.max(25, peerTimeout / 4)
@@ -68,14 +68,14 @@ describe('peers over real sockets (§4)', () => {
     // Frozen, C itself still believes it is OPEN: only the others can tell.
     expect(c.client.getConnectionState()).toBe('OPEN')
     figures({
-      test: '§4 DROPPED',
+      test: 'DROPPED',
       peerTimeout,
       sweepInterval: sweep,
       freezeToPeerLeftMs: Math.round(detection),
     })
   })
 
-  test('§4 after a reconnect the peer list equals the server’s (no ghosts, no duplicates)', async () => {
+  test('after a reconnect the peer list equals the server’s (no ghosts, no duplicates)', async () => {
     const peerTimeout = 300
     const server = await startServer({ peerTimeout })
     const reconnecting = {
@@ -153,7 +153,7 @@ describe('peers over real sockets (§4)', () => {
     expect(joinedAfter.c).toBeLessThanOrEqual(1)
     expect(count('left').b).toBe(1)
     figures({
-      test: '§4 peer list after reconnect',
+      test: 'peer list after reconnect',
       peerTimeout,
       finalPeersOfA: settled,
       serverPeers: ids(server.peers()),

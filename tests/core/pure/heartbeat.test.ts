@@ -36,7 +36,7 @@ function run(
 }
 
 describe('startWatch', () => {
-  it('deepstream §3.3: a new link counts as heard now, with the first ping one interval later', () => {
+  it('deepstream: a new link counts as heard now, with the first ping one interval later', () => {
     expect(startWatch(5000, plain)).toEqual({
       lastDataAt: 5000,
       nextPingAt: 6000,
@@ -46,7 +46,7 @@ describe('startWatch', () => {
 })
 
 describe('checkLink', () => {
-  it('deepstream §3.3: while data keeps arriving a ping is due every interval, and never fails', () => {
+  it('deepstream: while data keeps arriving a ping is due every interval, and never fails', () => {
     const dataAt = Array.from({ length: 100 }, (_, i) => i * 100)
     const { wakes } = run(plain, { until: 5000, dataAt })
     expect(wakes.filter((w) => w.step.ping).map((w) => w.at)).toEqual([
@@ -55,14 +55,14 @@ describe('checkLink', () => {
     expect(wakes.every((w) => w.step.failure === null)).toBe(true)
   })
 
-  it('deepstream §3.3: no ping before the interval is over', () => {
+  it('deepstream: no ping before the interval is over', () => {
     const step = checkLink(startWatch(0, plain), 999, 999, plain)
     expect(step.ping).toBe(false)
     expect(step.failure).toBeNull()
     expect(step.wakeAt).toBe(1000)
   })
 
-  it('deepstream §3.3: two intervals of silence fail with KEEP_ALIVE_TIMEOUT at exactly 2 × interval', () => {
+  it('deepstream: two intervals of silence fail with KEEP_ALIVE_TIMEOUT at exactly 2 × interval', () => {
     const { wakes } = run(plain, { until: 10_000 })
     expect(wakes.map((w) => [w.at, w.step.ping, w.step.failure])).toEqual([
       [1000, true, null],
@@ -70,13 +70,13 @@ describe('checkLink', () => {
     ])
   })
 
-  it('deepstream §3.3: one millisecond short of two intervals of silence is not a failure', () => {
+  it('deepstream: one millisecond short of two intervals of silence is not a failure', () => {
     const afterFirstPing = checkLink(startWatch(0, plain), 1000, 1000, plain).watch
     expect(checkLink(afterFirstPing, 1999, 1999, plain).failure).toBeNull()
     expect(checkLink(afterFirstPing, 2000, 2000, plain).failure).toBe('KEEP_ALIVE_TIMEOUT')
   })
 
-  it('deepstream §3.3: data from the server pushes the deadline to 2 × interval after it', () => {
+  it('deepstream: data from the server pushes the deadline to 2 × interval after it', () => {
     const { wakes } = run(plain, { until: 10_000, dataAt: [1500] })
     expect(wakes.map((w) => [w.at, w.step.ping, w.step.failure])).toEqual([
       [1000, true, null],
@@ -86,7 +86,7 @@ describe('checkLink', () => {
     ])
   })
 
-  it('agora §3.4: interruptedAfter shorter than 2 × interval fails with INTERRUPTED at exactly interruptedAfter', () => {
+  it('agora: interruptedAfter shorter than 2 × interval fails with INTERRUPTED at exactly interruptedAfter', () => {
     const s = { heartbeatInterval: I, interruptedAfter: 1500 }
     const { wakes } = run(s, { until: 10_000 })
     expect(wakes.map((w) => [w.at, w.step.ping, w.step.failure])).toEqual([
@@ -97,13 +97,13 @@ describe('checkLink', () => {
     expect(checkLink(afterFirstPing, 1499, 1499, s).failure).toBeNull()
   })
 
-  it('agora §3.4: with the agora cadence (2.5 s pings, 4 s interruptedAfter) silence reads INTERRUPTED at 4 s', () => {
+  it('agora: with the agora cadence (2.5 s pings, 4 s interruptedAfter) silence reads INTERRUPTED at 4 s', () => {
     const s = { heartbeatInterval: 2500, interruptedAfter: 4000 }
     const { wakes } = run(s, { until: 60_000 })
     expect(wakes.at(-1)).toMatchObject({ at: 4000, step: { failure: 'INTERRUPTED' } })
   })
 
-  it('deepstream §3.3: an interruptedAfter longer than 2 × interval leaves the verdict to the heartbeat', () => {
+  it('deepstream: an interruptedAfter longer than 2 × interval leaves the verdict to the heartbeat', () => {
     const { wakes } = run({ heartbeatInterval: I, interruptedAfter: 5000 }, { until: 10_000 })
     expect(wakes.at(-1)).toMatchObject({ at: 2000, step: { failure: 'KEEP_ALIVE_TIMEOUT' } })
   })
@@ -111,18 +111,18 @@ describe('checkLink', () => {
   describe('a late wake-up (hidden tab, sleeping laptop)', () => {
     const slept = checkLink(startWatch(0, plain), 60_000, 1000, plain)
 
-    it('deepstream §3.3: never fails by itself, even after a long silence', () => {
+    it('deepstream: never fails by itself, even after a long silence', () => {
       expect(slept.failure).toBeNull()
     })
 
-    it('deepstream §3.3: sends a probe ping and gives the server one interval', () => {
+    it('deepstream: sends a probe ping and gives the server one interval', () => {
       expect(slept.ping).toBe(true)
       expect(slept.watch.graceUntil).toBe(61_000)
       expect(slept.watch.nextPingAt).toBe(61_000)
       expect(slept.wakeAt).toBe(61_000)
     })
 
-    it('deepstream §3.3: counts as late only when more than half an interval late', () => {
+    it('deepstream: counts as late only when more than half an interval late', () => {
       const afterFirstPing = checkLink(startWatch(0, plain), 1000, 1000, plain).watch
       // Due at 2000 with no data since 0: 500 ms late is on time (fails), 501 ms is late (probes).
       expect(checkLink(afterFirstPing, 2500, 2000, plain).failure).toBe('KEEP_ALIVE_TIMEOUT')
@@ -131,24 +131,24 @@ describe('checkLink', () => {
       expect(late.ping).toBe(true)
     })
 
-    it('deepstream §3.3: a late wake-up before a deadline that already passed still probes first', () => {
+    it('deepstream: a late wake-up before a deadline that already passed still probes first', () => {
       const s = { heartbeatInterval: I, interruptedAfter: 1500 }
       const step = checkLink(startWatch(0, s), 9000, 1000, s)
       expect(step.failure).toBeNull()
       expect(step.ping).toBe(true)
     })
 
-    it('deepstream §3.3: with no answer during the grace it fails once the grace is over', () => {
+    it('deepstream: with no answer during the grace it fails once the grace is over', () => {
       const step = checkLink(slept.watch, 61_000, slept.wakeAt, plain)
       expect(step.failure).toBe('KEEP_ALIVE_TIMEOUT')
       expect(step.ping).toBe(false)
     })
 
-    it('deepstream §3.3: no verdict before the grace is over', () => {
+    it('deepstream: no verdict before the grace is over', () => {
       expect(checkLink(slept.watch, 60_999, 60_999, plain).failure).toBeNull()
     })
 
-    it('deepstream §3.3: an answer during the grace keeps the link', () => {
+    it('deepstream: an answer during the grace keeps the link', () => {
       const answered: Watch = { ...slept.watch, lastDataAt: 60_500 }
       const step = checkLink(answered, 61_000, slept.wakeAt, plain)
       expect(step.failure).toBeNull()
@@ -156,7 +156,7 @@ describe('checkLink', () => {
       expect(step.wakeAt).toBe(62_000)
     })
 
-    it('agora §3.4: an answer during the grace also keeps a link watched by interruptedAfter', () => {
+    it('agora: an answer during the grace also keeps a link watched by interruptedAfter', () => {
       const s = { heartbeatInterval: I, interruptedAfter: 1500 }
       const probe = checkLink(startWatch(0, s), 60_000, 1000, s)
       const answered = checkLink({ ...probe.watch, lastDataAt: 60_200 }, 61_000, probe.wakeAt, s)
@@ -167,7 +167,7 @@ describe('checkLink', () => {
     })
   })
 
-  it('deepstream §3.3: whenever there is no failure the next wake-up is in the future', () => {
+  it('deepstream: whenever there is no failure the next wake-up is in the future', () => {
     const settings: WatchSettings[] = [
       plain,
       { heartbeatInterval: I, interruptedAfter: 1500 },

@@ -23,7 +23,7 @@ function thrown(fn: () => unknown): Error {
 }
 
 describe('presets', () => {
-  it('§3.1: presets.deepstream holds the defaults of the option table', () => {
+  it('presets.deepstream holds the defaults of the option table', () => {
     expect({ ...presets.deepstream }).toEqual({
       reconnectIntervalIncrement: 4000,
       maxReconnectInterval: 180_000,
@@ -37,7 +37,7 @@ describe('presets', () => {
     })
   })
 
-  it('agora §3.1: presets.agora reproduces the Agora timeline', () => {
+  it('agora: presets.agora reproduces the Agora timeline', () => {
     expect(presets.agora).toMatchObject({
       interruptedAfter: 4000,
       lostAfter: 15_000,
@@ -47,7 +47,7 @@ describe('presets', () => {
     })
   })
 
-  it('agora §3.1: a healthy idle link has data within interruptedAfter, and silence reads INTERRUPTED first', () => {
+  it('agora: a healthy idle link has data within interruptedAfter, and silence reads INTERRUPTED first', () => {
     const { heartbeatInterval, interruptedAfter } = presets.agora
     // A ping (and so its pong) comes more often than interruptedAfter...
     expect(heartbeatInterval).toBeLessThan(interruptedAfter)
@@ -55,25 +55,25 @@ describe('presets', () => {
     expect(2 * heartbeatInterval).toBeGreaterThan(interruptedAfter)
   })
 
-  it('agora §3.1: presets.agora retries on a short cadence', () => {
+  it('agora: presets.agora retries on a short cadence', () => {
     expect(presets.agora.maxReconnectInterval).toBeLessThanOrEqual(presets.agora.interruptedAfter)
     expect(presets.agora.reconnectIntervalIncrement).toBeLessThan(
       presets.deepstream.reconnectIntervalIncrement,
     )
   })
 
-  it('§3.1: presets are frozen', () => {
+  it('presets are frozen', () => {
     expect(Object.isFrozen(presets)).toBe(true)
     expect(Object.isFrozen(presets.deepstream)).toBe(true)
     expect(Object.isFrozen(presets.agora)).toBe(true)
   })
 
-  it('§3.1: both presets pass validation as they are', () => {
+  it('both presets pass validation as they are', () => {
     expect(() => resolveOptions({ ...presets.deepstream, WebSocket: FakeSocket })).not.toThrow()
     expect(() => resolveOptions({ ...presets.agora, WebSocket: FakeSocket })).not.toThrow()
   })
 
-  it('§3.1: a preset can be spread and overridden', () => {
+  it('a preset can be spread and overridden', () => {
     const o = resolveOptions({ ...presets.agora, heartbeatInterval: 2000, WebSocket: FakeSocket })
     expect(o.heartbeatInterval).toBe(2000)
     expect(o.lostAfter).toBe(15_000)
@@ -87,7 +87,7 @@ describe('resolveOptions', () => {
     vi.unstubAllGlobals()
   })
 
-  it('§3.1: the defaults are presets.deepstream, with interruptedAfter, lostAfter and giveUpAfter off', () => {
+  it('the defaults are presets.deepstream, with interruptedAfter, lostAfter and giveUpAfter off', () => {
     const o = resolveOptions({ WebSocket: FakeSocket })
     expect(o).toMatchObject({ ...presets.deepstream })
     expect(o).toMatchObject({
@@ -109,7 +109,7 @@ describe('resolveOptions', () => {
     expect(o.WebSocket).toBe(FakeSocket)
   })
 
-  it('§3.1: options given override the defaults', () => {
+  it('options given override the defaults', () => {
     const protocol = plainProtocol()
     const o = resolveOptions({
       WebSocket: FakeSocket,
@@ -124,7 +124,7 @@ describe('resolveOptions', () => {
     expect(o.clock).toBe(fakeClock)
   })
 
-  it('§3.1: an option given as undefined keeps its default', () => {
+  it('an option given as undefined keeps its default', () => {
     const o = resolveOptions({
       WebSocket: FakeSocket,
       heartbeatInterval: undefined,
@@ -140,12 +140,12 @@ describe('resolveOptions', () => {
     expect(o.queueLimit).toBe(1000)
   })
 
-  it('§3.1: a preset overridden with undefined falls back to the default, not to the preset', () => {
+  it('a preset overridden with undefined falls back to the default, not to the preset', () => {
     const o = resolveOptions({ ...presets.agora, lostAfter: undefined, WebSocket: FakeSocket })
     expect(o.lostAfter).toBe(Infinity)
   })
 
-  it('§3.1: does not modify the options object it is given', () => {
+  it('does not modify the options object it is given', () => {
     const options: ClientOptions = { WebSocket: FakeSocket, heartbeatInterval: 1000 }
     resolveOptions(options)
     expect(options).toEqual({ WebSocket: FakeSocket, heartbeatInterval: 1000 })
@@ -209,7 +209,7 @@ describe('resolveOptions', () => {
     ['WebSocket', 'ws', '"ws"'],
   ]
 
-  it('§3.1: the invalid-value table covers every option', () => {
+  it('the invalid-value table covers every option', () => {
     const covered = new Set(invalid.map(([name]) => name))
     const all = Object.keys({
       ...presets.agora,
@@ -221,7 +221,7 @@ describe('resolveOptions', () => {
   })
 
   it.each(invalid.map(([name, value, shown]) => [name, shown, value] as const))(
-    '§3.1: %s = %s throws a TypeError naming the option and the value',
+    '%s = %s throws a TypeError naming the option and the value',
     (name, shown, value) => {
       const error = thrown(() =>
         resolveOptions({ WebSocket: FakeSocket, [name]: value } as ClientOptions),
@@ -243,27 +243,27 @@ describe('resolveOptions', () => {
     ['queueLimit', -1, 'a non-negative integer or Infinity (got -1)'],
     ['heartbeatFailure', 'close', `'error' or 'reconnect' (got "close")`],
     ['lazyConnect', 1, 'true or false (got 1)'],
-  ])('§3.1: %s = %s: the whole message says what a valid value is', (name, value, rest) => {
+  ])('%s = %s: the whole message says what a valid value is', (name, value, rest) => {
     const { message } = thrown(() =>
       resolveOptions({ WebSocket: FakeSocket, [name]: value } as ClientOptions),
     )
     expect(message).toBe(`createClient: ${name} must be ${rest}`)
   })
 
-  it('§3.1: the protocol error says what a codec needs', () => {
+  it('the protocol error says what a codec needs', () => {
     const { message } = thrown(() =>
       resolveOptions({ WebSocket: FakeSocket, protocol: {} as never }),
     )
     expect(message).toContain('isPong')
   })
 
-  it('§3.1: the clock error says what a clock needs', () => {
+  it('the clock error says what a clock needs', () => {
     const { message } = thrown(() => resolveOptions({ WebSocket: FakeSocket, clock: {} as never }))
     expect(message).toMatch(/now.*setTimeout.*clearTimeout/)
   })
 
   // Bug: `show` reports null as "object" (typeof null), so the message names the wrong value.
-  it('§3.1: an option given as null is reported as null', () => {
+  it('an option given as null is reported as null', () => {
     const { message } = thrown(() =>
       resolveOptions({ WebSocket: FakeSocket, heartbeatInterval: null } as never),
     )
@@ -286,12 +286,12 @@ describe('resolveOptions', () => {
     ["heartbeatFailure 'reconnect'", { heartbeatFailure: 'reconnect' }],
     ['a plainProtocol()', { protocol: plainProtocol() }],
     ['a fake clock', { clock: fakeClock }],
-  ])('§3.1: the edge value %s is accepted and kept', (_, option) => {
+  ])('the edge value %s is accepted and kept', (_, option) => {
     const o = resolveOptions({ WebSocket: FakeSocket, ...option })
     expect(o).toMatchObject(option)
   })
 
-  it("§3.1: with no WebSocket here (Node 20) and none passed, it throws a TypeError pointing to 'ws'", () => {
+  it("with no WebSocket here (Node 20) and none passed, it throws a TypeError pointing to 'ws'", () => {
     vi.stubGlobal('WebSocket', undefined)
     const error = thrown(() => resolveOptions())
     expect(error).toBeInstanceOf(TypeError)
@@ -300,12 +300,12 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({})).toThrow(TypeError)
   })
 
-  it('§3.1: without a WebSocket option it uses globalThis.WebSocket', () => {
+  it('without a WebSocket option it uses globalThis.WebSocket', () => {
     vi.stubGlobal('WebSocket', FakeSocket)
     expect(resolveOptions().WebSocket).toBe(FakeSocket)
   })
 
-  it('§3.1: options that are not an object throw a TypeError', () => {
+  it('options that are not an object throw a TypeError', () => {
     expect(() => resolveOptions('fast' as never)).toThrow(TypeError)
     expect(() => resolveOptions(5 as never)).toThrow(/options must be an object \(got 5\)/)
   })
@@ -313,7 +313,7 @@ describe('resolveOptions', () => {
 
 describe('resolveUrl', () => {
   it.each(['ws://127.0.0.1:8787', 'wss://realtime.example/path?x=1'])(
-    '§3: accepts the absolute WebSocket URL %s as it is',
+    'accepts the absolute WebSocket URL %s as it is',
     (url) => {
       expect(resolveUrl(url)).toBe(url)
     },
@@ -322,7 +322,7 @@ describe('resolveUrl', () => {
   it.each([
     ['http://127.0.0.1:8787/rt', 'ws://127.0.0.1:8787/rt'],
     ['https://realtime.example', 'wss://realtime.example'],
-  ])('§3: turns %s into %s', (url, expected) => {
+  ])('turns %s into %s', (url, expected) => {
     expect(resolveUrl(url)).toBe(expected)
   })
 
@@ -334,7 +334,7 @@ describe('resolveUrl', () => {
     ['another scheme', 'ftp://host', '"ftp://host"'],
     ['a number', 8787, '8787'],
     ['undefined', undefined, 'undefined'],
-  ])('§3: rejects %s with a TypeError naming url', (_, url, shown) => {
+  ])('rejects %s with a TypeError naming url', (_, url, shown) => {
     const error = thrown(() => resolveUrl(url))
     expect(error).toBeInstanceOf(TypeError)
     expect(error.message).toContain('createClient: url must be')

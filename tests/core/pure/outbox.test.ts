@@ -27,7 +27,7 @@ function recorder(refuse: (message: OutgoingMessage) => Error | null = () => nul
 const text = (label: string) => (seq: number) => `${label}#${seq}`
 
 describe('createOutbox', () => {
-  it('§3.5: add gives each message the next sequence number of the session: 1, 2, 3', () => {
+  it('add gives each message the next sequence number of the session: 1, 2, 3', () => {
     const outbox = createOutbox(10)
     const seen: number[] = []
     for (const label of ['a', 'b', 'c'])
@@ -45,7 +45,7 @@ describe('createOutbox', () => {
     ])
   })
 
-  it('§3.5: pending counts the messages not yet written, not those waiting for an ack', () => {
+  it('pending counts the messages not yet written, not those waiting for an ack', () => {
     const outbox = createOutbox(10)
     expect(outbox.pending).toBe(0)
     void outbox.add(text('a'), true)
@@ -60,7 +60,7 @@ describe('createOutbox', () => {
   })
 
   describe('queueLimit', () => {
-    it('§3.1 queueLimit: add throws a RangeError saying what to do once limit messages wait', () => {
+    it('queueLimit: add throws a RangeError saying what to do once limit messages wait', () => {
       const outbox = createOutbox(2)
       void outbox.add(text('a'), true)
       void outbox.add(text('b'), true)
@@ -76,7 +76,7 @@ describe('createOutbox', () => {
       expect(encoded).toBe(false)
     })
 
-    it('§3.1 queueLimit: nothing already queued is lost when the queue is full', async () => {
+    it('queueLimit: nothing already queued is lost when the queue is full', async () => {
       const outbox = createOutbox(2)
       const a = track(outbox.add(text('a'), true))
       const b = track(outbox.add(text('b'), true))
@@ -89,7 +89,7 @@ describe('createOutbox', () => {
       expect([a.outcome, b.outcome]).toEqual(['resolved', 'resolved'])
     })
 
-    it('§3.1 queueLimit: the limit is on messages kept while not OPEN; an OPEN link sends on', () => {
+    it('queueLimit: the limit is on messages kept while not OPEN; an OPEN link sends on', () => {
       const outbox = createOutbox(2)
       void outbox.add(text('a'), true)
       void outbox.add(text('b'), true)
@@ -104,14 +104,14 @@ describe('createOutbox', () => {
       expect(frames()).toEqual(['c#3', 'd#4', 'e#5'])
     })
 
-    it('§3.1 queueLimit: a limit of 0 keeps nothing offline, yet an OPEN link still sends', () => {
+    it('queueLimit: a limit of 0 keeps nothing offline, yet an OPEN link still sends', () => {
       expect(() => createOutbox(0).add(text('a'), true)).toThrow(RangeError)
       expect(() => createOutbox(0).add(text('a'), false)).not.toThrow()
     })
   })
 
   describe('flush', () => {
-    it('§3.5: writes pending messages in order, and a second flush writes nothing again', () => {
+    it('writes pending messages in order, and a second flush writes nothing again', () => {
       const outbox = createOutbox(10)
       for (const label of ['a', 'b', 'c']) void outbox.add(text(label), true)
       const first = recorder()
@@ -122,7 +122,7 @@ describe('createOutbox', () => {
       expect(second.frames()).toEqual([])
     })
 
-    it('§3.5: with acks, a written message stays unresolved until the server acknowledges it', async () => {
+    it('with acks, a written message stays unresolved until the server acknowledges it', async () => {
       const outbox = createOutbox(10)
       const a = track(outbox.add(text('a'), true))
       outbox.flush(recorder().write, true)
@@ -133,7 +133,7 @@ describe('createOutbox', () => {
       expect(a.outcome).toBe('resolved')
     })
 
-    it('§3.5: without acks (plain protocol), a written message resolves at once and is never resent', async () => {
+    it('without acks (plain protocol), a written message resolves at once and is never resent', async () => {
       const outbox = createOutbox(10)
       const a = track(outbox.add(text('a'), true))
       outbox.flush(recorder().write, false)
@@ -143,7 +143,7 @@ describe('createOutbox', () => {
       expect(outbox.pending).toBe(0)
     })
 
-    it('§3.5: a writer that refuses a message rejects that message only, and its number goes to the next', async () => {
+    it('a writer that refuses a message rejects that message only, and its number goes to the next', async () => {
       const outbox = createOutbox(10)
       const tooLarge = new RangeError('too large')
       const a = track(outbox.add(text('a'), true))
@@ -171,7 +171,7 @@ describe('createOutbox', () => {
   })
 
   describe('ack', () => {
-    it('§3.5: an ack is cumulative: it settles every message up to its sequence number', async () => {
+    it('an ack is cumulative: it settles every message up to its sequence number', async () => {
       const outbox = createOutbox(10)
       const tracked = ['a', 'b', 'c'].map((label) => track(outbox.add(text(label), true)))
       outbox.flush(recorder().write, true)
@@ -180,7 +180,7 @@ describe('createOutbox', () => {
       expect(tracked.map((t) => t.outcome)).toEqual(['resolved', 'resolved', 'pending'])
     })
 
-    it('§3.5: an ack below every waiting message, or repeated, settles nothing more', async () => {
+    it('an ack below every waiting message, or repeated, settles nothing more', async () => {
       const outbox = createOutbox(10)
       const tracked = ['a', 'b'].map((label) => track(outbox.add(text(label), true)))
       outbox.flush(recorder().write, true)
@@ -197,7 +197,7 @@ describe('createOutbox', () => {
   })
 
   describe('requeue', () => {
-    it('§3.5: unacknowledged messages go back to the front, before newer pending ones, in order', () => {
+    it('unacknowledged messages go back to the front, before newer pending ones, in order', () => {
       const outbox = createOutbox(10)
       void outbox.add(text('a'), true)
       void outbox.add(text('b'), true)
@@ -211,7 +211,7 @@ describe('createOutbox', () => {
       expect(frames()).toEqual(['a#1', 'b#2', 'c#3', 'd#4'])
     })
 
-    it('§3.5: a resent message is the same text as the first time', () => {
+    it('a resent message is the same text as the first time', () => {
       const outbox = createOutbox(10)
       let calls = 0
       void outbox.add((seq) => `${++calls}:${seq}`, true)
@@ -224,7 +224,7 @@ describe('createOutbox', () => {
       expect(calls).toBe(1)
     })
 
-    it("§3.5: an ack after a requeue (the welcome's lastSeq) trims the front of pending too", async () => {
+    it("an ack after a requeue (the welcome's lastSeq) trims the front of pending too", async () => {
       const outbox = createOutbox(10)
       const tracked = ['a', 'b', 'c'].map((label) => track(outbox.add(text(label), true)))
       outbox.flush(recorder().write, true)
@@ -247,7 +247,7 @@ describe('createOutbox', () => {
   })
 
   describe('rejectAll', () => {
-    it('§3.5 close(): rejects every waiting message, written or not, with the given error', async () => {
+    it('close(): rejects every waiting message, written or not, with the given error', async () => {
       const outbox = createOutbox(10)
       const a = track(outbox.add(text('a'), true))
       outbox.flush(recorder().write, true)
@@ -261,7 +261,7 @@ describe('createOutbox', () => {
       expect(outbox.pending).toBe(0)
     })
 
-    it('§3.5 close(): a new session numbers its messages from 1 again', () => {
+    it('close(): a new session numbers its messages from 1 again', () => {
       const outbox = createOutbox(10)
       void outbox.add(text('a'), true)
       void outbox.add(text('b'), true)
@@ -272,7 +272,7 @@ describe('createOutbox', () => {
       expect(written.map((m) => m.seq)).toEqual([1])
     })
 
-    it('§3.5 close(): frees the room the rejected messages took', () => {
+    it('close(): frees the room the rejected messages took', () => {
       const outbox = createOutbox(1)
       void outbox.add(text('a'), true)
       outbox.rejectAll(new Error('closed'))
@@ -280,7 +280,7 @@ describe('createOutbox', () => {
     })
   })
 
-  it('§3.5: a caller that never awaits send() gets no unhandled rejection when it is rejected', async () => {
+  it('a caller that never awaits send() gets no unhandled rejection when it is rejected', async () => {
     const outbox = createOutbox(10)
     void outbox.add(text('a'), true)
     void outbox.add(text('b'), true)

@@ -15,7 +15,7 @@ const held = (...infos: PeerInfo[]): ReadonlyMap<string, Peer> =>
 const ids = (peers: readonly Peer[]) => peers.map((p) => p.id).sort()
 
 describe('peerFrom', () => {
-  it("§4: a server's description becomes an online peer with the same times", () => {
+  it("a server's description becomes an online peer with the same times", () => {
     expect(peerFrom(info('ada'))).toEqual({
       id: 'ada',
       online: true,
@@ -24,18 +24,18 @@ describe('peerFrom', () => {
     })
   })
 
-  it('§4: a peer without presence data has no data key at all', () => {
+  it('a peer without presence data has no data key at all', () => {
     expect(Object.hasOwn(peerFrom(info('ada')), 'data')).toBe(false)
     expect(Object.hasOwn(peerFrom(info('ada', { data: undefined })), 'data')).toBe(false)
   })
 
-  it('§4: presence data is kept, including falsy values', () => {
+  it('presence data is kept, including falsy values', () => {
     expect(peerFrom(info('ada', { data: { mood: 'ok' } })).data).toEqual({ mood: 'ok' })
     expect(Object.hasOwn(peerFrom(info('ada', { data: null })), 'data')).toBe(true)
     expect(peerFrom(info('ada', { data: 0 })).data).toBe(0)
   })
 
-  it('§4: takes nothing from the description but the peer fields', () => {
+  it('takes nothing from the description but the peer fields', () => {
     const extra = { ...info('ada'), secret: 'x' } as PeerInfo
     expect(Object.keys(peerFrom(extra)).sort()).toEqual(['id', 'joinedAt', 'lastSeenAt', 'online'])
   })
@@ -44,7 +44,7 @@ describe('peerFrom', () => {
 describe('peerLeft', () => {
   const ada = peerFrom(info('ada', { data: { mood: 'ok' } }))
 
-  it('§4: a peer that quit is offline with leftReason QUIT, and the original is untouched', () => {
+  it('a peer that quit is offline with leftReason QUIT, and the original is untouched', () => {
     const gone = peerLeft(ada, 'QUIT', 500)
     expect(gone).toEqual({ ...ada, online: false, leftReason: 'QUIT', lastSeenAt: 500 })
     expect(gone).not.toBe(ada)
@@ -52,24 +52,24 @@ describe('peerLeft', () => {
     expect(Object.hasOwn(ada, 'leftReason')).toBe(false)
   })
 
-  it('§4: a peer dropped after peerTimeout has leftReason DROPPED', () => {
+  it('a peer dropped after peerTimeout has leftReason DROPPED', () => {
     expect(peerLeft(ada, 'DROPPED', 500).leftReason).toBe('DROPPED')
   })
 
-  it('§4: without a reason the peer has no leftReason key', () => {
+  it('without a reason the peer has no leftReason key', () => {
     const gone = peerLeft(ada, undefined, 500)
     expect(gone.online).toBe(false)
     expect(Object.hasOwn(gone, 'leftReason')).toBe(false)
   })
 
-  it('§4: lastSeenAt never moves back: it is the later of the last sighting and the leave', () => {
+  it('lastSeenAt never moves back: it is the later of the last sighting and the leave', () => {
     expect(peerLeft(ada, 'QUIT', 150).lastSeenAt).toBe(200)
     expect(peerLeft(ada, 'QUIT', 900).lastSeenAt).toBe(900)
   })
 })
 
 describe('replacePeers', () => {
-  it('§4: after a reconnect, peers only the server has join, peers only we had leave, changed ones update', () => {
+  it('after a reconnect, peers only the server has join, peers only we had leave, changed ones update', () => {
     const before = held(info('stay'), info('gone'), info('moved', { data: 1 }))
     const diff = replacePeers(before, [info('stay'), info('moved', { data: 2 }), info('new')], 1000)
     expect(ids(diff.joined)).toEqual(['new'])
@@ -80,7 +80,7 @@ describe('replacePeers', () => {
     expect(diff.peers.get('new')).toBe(diff.joined[0])
   })
 
-  it('§4: an unchanged peer keeps the very same object', () => {
+  it('an unchanged peer keeps the very same object', () => {
     const before = held(info('ada', { data: { mood: 'ok' } }), info('bob'))
     const diff = replacePeers(before, [info('ada', { data: { mood: 'ok' } }), info('bob')], 1000)
     expect(diff.peers.get('ada')).toBe(before.get('ada'))
@@ -88,7 +88,7 @@ describe('replacePeers', () => {
     expect([diff.joined, diff.left, diff.updated]).toEqual([[], [], []])
   })
 
-  it('§4: a change in lastSeenAt, joinedAt or data is an update with a new object', () => {
+  it('a change in lastSeenAt, joinedAt or data is an update with a new object', () => {
     const before = held(info('a'), info('b'), info('c'))
     const diff = replacePeers(
       before,
@@ -99,18 +99,18 @@ describe('replacePeers', () => {
     for (const id of ['a', 'b', 'c']) expect(diff.peers.get(id)).not.toBe(before.get(id))
   })
 
-  it('§4: peers the server no longer lists leave offline, without a leftReason, last seen at the latest', () => {
+  it('peers the server no longer lists leave offline, without a leftReason, last seen at the latest', () => {
     const diff = replacePeers(held(info('gone')), [], 1000)
     expect(diff.left).toEqual([{ id: 'gone', online: false, joinedAt: 100, lastSeenAt: 1000 }])
   })
 
-  it("§4: the result holds exactly the server's peers: no ghosts", () => {
+  it("the result holds exactly the server's peers: no ghosts", () => {
     const diff = replacePeers(held(info('a'), info('b'), info('c')), [info('b'), info('d')], 1000)
     expect([...diff.peers.keys()].sort()).toEqual(['b', 'd'])
     expect([...diff.peers.values()].every((p) => p.online)).toBe(true)
   })
 
-  it('§4: applying the same list twice adds no duplicates and reports nothing the second time', () => {
+  it('applying the same list twice adds no duplicates and reports nothing the second time', () => {
     const list = [info('a'), info('b', { data: { x: 1 } })]
     const first = replacePeers(held(info('z')), list, 1000)
     const second = replacePeers(first.peers, list, 2000)
@@ -120,7 +120,7 @@ describe('replacePeers', () => {
     expect(second.peers.get('b')).toBe(first.peers.get('b'))
   })
 
-  it('§4: the held map is not modified', () => {
+  it('the held map is not modified', () => {
     const before = held(info('a'))
     replacePeers(before, [info('b')], 1000)
     expect([...before.keys()]).toEqual(['a'])

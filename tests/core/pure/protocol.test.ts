@@ -194,7 +194,7 @@ describe('linklightProtocol', () => {
 
   // Bug: JSON.stringify drops `data: undefined`, and the reference server refuses a msg frame
   // without data (src/server/clientFrames.ts), so send(undefined) would never be acknowledged.
-  it('§3.5 protocol: a msg whose data is undefined still carries data, or is refused', () => {
+  it('protocol: a msg whose data is undefined still carries data, or is refused', () => {
     let text: string
     try {
       text = linklightProtocol.encode({ t: 'msg', seq: 1, data: undefined })
@@ -238,7 +238,7 @@ describe('plainProtocol', () => {
 
   // Bug: JSON.stringify(undefined) is undefined, so encode returns a non-string; the client's
   // size check then throws inside flush and the rest of that batch is dropped unresolved.
-  it('§3.5 protocol: a message whose data is undefined encodes to a string, or is refused', () => {
+  it('protocol: a message whose data is undefined encodes to a string, or is refused', () => {
     let text: unknown
     try {
       text = plainProtocol().encode({ t: 'msg', seq: 1, data: undefined })

@@ -50,24 +50,24 @@ const LINKLIGHT_REASONS = [
 ] as const
 
 describe('ConnectionState', () => {
-  it('SPEC §2.1: holds exactly the eight deepstream states, each named after itself', () => {
+  it('SPEC: holds exactly the eight deepstream states, each named after itself', () => {
     expect(Object.keys(ConnectionState).sort()).toEqual([...STATES].sort())
     for (const [key, value] of Object.entries(ConnectionState)) expect(value).toBe(key)
   })
 
-  it('SPEC §2.1: is frozen', () => {
+  it('SPEC: is frozen', () => {
     expect(Object.isFrozen(ConnectionState)).toBe(true)
   })
 })
 
 describe('ConnectionReason', () => {
-  it('SPEC §2.4: holds exactly the Agora reasons and the linklight-only reasons, each named after itself', () => {
+  it('SPEC: holds exactly the Agora reasons and the linklight-only reasons, each named after itself', () => {
     const expected = [...AGORA_REASONS.map(([name]) => name), ...LINKLIGHT_REASONS]
     expect(Object.keys(ConnectionReason).sort()).toEqual([...expected].sort())
     for (const [key, value] of Object.entries(ConnectionReason)) expect(value).toBe(key)
   })
 
-  it('SPEC §2.4: is frozen', () => {
+  it('SPEC: is frozen', () => {
     expect(Object.isFrozen(ConnectionReason)).toBe(true)
   })
 })
@@ -84,11 +84,11 @@ describe('toneOf', () => {
     ['ERROR', 'bad'],
   ]
 
-  it('SPEC §2.2: the table covers all eight states', () => {
+  it('SPEC: the table covers all eight states', () => {
     expect(tones.map(([state]) => state).sort()).toEqual([...STATES].sort())
   })
 
-  it.each(tones)('SPEC §2.2: %s is %s', (state, tone) => {
+  it.each(tones)('SPEC: %s is %s', (state, tone) => {
     expect(toneOf(state)).toBe(tone)
   })
 })
@@ -106,26 +106,23 @@ describe('phaseOf', () => {
     ['ERROR', 'FAILED', 'FAILED'],
   ]
 
-  it('SPEC §2.3: the table covers all eight states', () => {
+  it('SPEC: the table covers all eight states', () => {
     expect(phases.map(([state]) => state).sort()).toEqual([...STATES].sort())
   })
 
-  it.each(phases)('SPEC §2.3: %s on a first connection is %s', (state, first) => {
+  it.each(phases)('SPEC: %s on a first connection is %s', (state, first) => {
     expect(phaseOf(state)).toBe(first)
     expect(phaseOf(state, {})).toBe(first)
     expect(phaseOf(state, { reconnecting: false })).toBe(first)
   })
 
-  it.each(phases)(
-    'SPEC §2.3: %s while re-establishing an open link is %s',
-    (state, _first, again) => {
-      expect(phaseOf(state, { reconnecting: true })).toBe(again)
-    },
-  )
+  it.each(phases)('SPEC: %s while re-establishing an open link is %s', (state, _first, again) => {
+    expect(phaseOf(state, { reconnecting: true })).toBe(again)
+  })
 })
 
 describe('PhaseCode', () => {
-  it("SPEC §2.3: Agora's codes are DISCONNECTED 1, CONNECTING 2, CONNECTED 3, RECONNECTING 4, FAILED 5", () => {
+  it("SPEC: Agora's codes are DISCONNECTED 1, CONNECTING 2, CONNECTED 3, RECONNECTING 4, FAILED 5", () => {
     expect({ ...PhaseCode }).toEqual({
       DISCONNECTED: 1,
       CONNECTING: 2,
@@ -138,11 +135,11 @@ describe('PhaseCode', () => {
 })
 
 describe('reasonCode', () => {
-  it.each(AGORA_REASONS)("SPEC §2.4: %s has Agora's code %i", (reason, code) => {
+  it.each(AGORA_REASONS)("SPEC: %s has Agora's code %i", (reason, code) => {
     expect(reasonCode(reason)).toBe(code)
   })
 
-  it.each(LINKLIGHT_REASONS)('SPEC §2.4: linklight-only %s has code null', (reason) => {
+  it.each(LINKLIGHT_REASONS)('SPEC: linklight-only %s has code null', (reason) => {
     expect(reasonCode(reason)).toBeNull()
   })
 })
