@@ -37,6 +37,7 @@ export {
   type SourceKitInit,
   type SnapshotExtra,
 } from './core/sourceKit.js'
+export { outageTimeline, type Timeline, type TimelineOptions } from './core/outage.js'
 export type {
   ConnectionSnapshot,
   ConnectionEvents,

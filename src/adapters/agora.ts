@@ -3,6 +3,7 @@
  * It never imports the SDK: it takes the app's client and types it structurally.
  */
 import { checkOptions } from '../core/check.js'
+import { outageTimeline } from '../core/outage.js'
 import { createSourceKit } from '../core/sourceKit.js'
 import type { ConnectionReason } from '../core/states.js'
 import type { ConnectionError } from '../core/types.js'
@@ -108,12 +109,12 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
     logPrefix: 'linklight fromAgora:',
     failurePrefix: 'Agora',
     // The SDK never gives up by itself: after giveUpAfter the adapter leaves the channel.
-    timeline: {
+    timeline: outageTimeline({
       lostAfter,
       giveUpAfter,
       onGiveUp: () => void leaveQuietly(),
       gaveUp: 'left the channel',
-    },
+    }),
   })
   const snapshot = kit.methods.getSnapshot
 

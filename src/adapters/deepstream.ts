@@ -4,6 +4,7 @@
  */
 import { checkOptions, count, invalid, isObject, ms, type Rule } from '../core/check.js'
 import { createOutbox } from '../core/outbox.js'
+import { outageTimeline } from '../core/outage.js'
 import { createSourceKit } from '../core/sourceKit.js'
 import type { ConnectionReason } from '../core/states.js'
 import type { ConnectionSource } from '../core/types.js'
@@ -146,7 +147,7 @@ export function fromDeepstream(
     reason: null,
     logPrefix: 'linklight/deepstream:',
     failurePrefix: 'deepstream',
-    timeline: {
+    timeline: outageTimeline({
       lostAfter: options?.lostAfter ?? Infinity,
       giveUpAfter: options?.giveUpAfter ?? Infinity,
       onGiveUp() {
@@ -154,7 +155,7 @@ export function fromDeepstream(
         client.close()
       },
       gaveUp: 'closed the client; call reconnect() to start over',
-    },
+    }),
   })
   const snapshot = kit.methods.getSnapshot
 

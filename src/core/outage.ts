@@ -3,6 +3,7 @@
  * has lasted `lostAfter` the link is lost, and after `giveUpAfter` the source stops trying.
  */
 import type { Clock } from './clock.js'
+import type { SourceKit } from './sourceKit.js'
 
 /** The timers of the current outage. */
 export interface Outage {
@@ -50,3 +51,42 @@ export function createOutage(
     },
   }
 }
+
+/** What `outageTimeline` needs: the two deadlines, and how to stop the client when giving up. */
+export interface TimelineOptions {
+  /** The outage has lasted this long → reason `LOST`, `lost: true`, a `lost` event (`Infinity`: never). */
+  readonly lostAfter: number
+  /** Not back to OPEN this long after the outage began → `ERROR`/`JOIN_FAILED` (`Infinity`: never). */
+  readonly giveUpAfter: number
+  /** Stops the client underneath, so that nothing retries behind a red badge. */
+  readonly onGiveUp: () => void
+  /** What `onGiveUp` does, for the error message: `'left the channel'`. */
+  readonly gaveUp: string
+}
+
+/** Attaches an outage timeline to a source kit (see `outageTimeline`). */
+export type Timeline = (kit: SourceKit, failurePrefix: string, clock: Clock) => Outage
+
+/**
+ * The Agora page's timeline for a source whose client never gives up by itself, to pass to
+ * `createSourceKit`: `lost` after `lostAfter`, and after `giveUpAfter` `ERROR`/`JOIN_FAILED`
+ * and `onGiveUp`. Only sources that use it carry its code.
+ *
+ * @example
+ * ```ts
+ * const kit = createSourceKit({
+ *   timeline: outageTimeline({ lostAfter: 15_000, giveUpAfter: 1_200_000, onGiveUp: () => client.disconnect(), gaveUp: 'disconnected' }),
+ * })
+ * ```
+ */
+export const outageTimeline =
+  ({ lostAfter, giveUpAfter, onGiveUp, gaveUp }: TimelineOptions): Timeline =>
+  (kit, failurePrefix, clock) =>
+    createOutage({ lostAfter, giveUpAfter }, clock, {
+      lost: () => kit.lose(),
+      giveUp() {
+        const message = `${failurePrefix}: not reconnected within giveUpAfter (${giveUpAfter} ms); ${gaveUp}`
+        kit.moveTo('ERROR', 'JOIN_FAILED', { error: { code: 'JOIN_FAILED', message } })
+        onGiveUp()
+      },
+    })

@@ -7,7 +7,7 @@
  */
 import { realClock, type Clock } from './clock.js'
 import { createEmitter } from './emitter.js'
-import { createOutage, type Outage } from './outage.js'
+import type { Timeline } from './outage.js'
 import { peerLeft, replacePeers, type LeftReason, type Peer } from './peers.js'
 import type { PeerInfo } from './protocol.js'
 import { isRetrying, isSettled, lostAfter, openReason, phaseFor, rejoinAfter } from './rules.js'
@@ -65,17 +65,11 @@ export interface SourceKitInit {
   readonly failurePrefix?: string | undefined
   readonly clock?: Clock | undefined
   /**
-   * Times each outage (from the moment the source starts retrying until it settles): `lost`
-   * after `lostAfter`, and after `giveUpAfter` ERROR/JOIN_FAILED and `onGiveUp` (which should
-   * stop the client underneath). linklight's client times its outages in its machine instead.
+   * Times each outage (from the moment the source starts retrying until it settles), for
+   * clients that never give up by themselves: `outageTimeline({ lostAfter, giveUpAfter, … })`.
+   * linklight's client times its outages in its machine instead.
    */
-  readonly timeline?: {
-    readonly lostAfter: number
-    readonly giveUpAfter: number
-    readonly onGiveUp: () => void
-    /** What `onGiveUp` does, for the error message: 'left the channel'. */
-    readonly gaveUp: string
-  }
+  readonly timeline?: Timeline | undefined
 }
 
 const errorFor = (state: ConnectionState, reason: ConnectionReason | null, prefix: string) =>
@@ -105,7 +99,6 @@ export function createSourceKit(init: SourceKitInit = {}): SourceKit {
   const events = createEmitter<ConnectionEvents>((error) => console.error(logPrefix, error))
   const listeners = new Set<(snapshot: ConnectionSnapshot) => void>()
   const peers = new Map<string, Peer>()
-  let handlers = 0
   let rejoin = initState == 'OPEN' || initState == 'RECONNECTING'
   let snapshot: ConnectionSnapshot = Object.freeze({
     state: initState,
@@ -121,23 +114,6 @@ export function createSourceKit(init: SourceKitInit = {}): SourceKit {
     queued: 0,
     error: errorFor(initState, initReason, failurePrefix),
   })
-
-  const outage: Outage | null = timeline
-    ? createOutage(timeline, clock, {
-        lost: () => kit.lose(),
-        giveUp() {
-          kit.moveTo('ERROR', 'JOIN_FAILED', {
-            error: {
-              code: 'JOIN_FAILED',
-              message: `${failurePrefix}: not reconnected within giveUpAfter (${timeline.giveUpAfter} ms); ${timeline.gaveUp}`,
-            },
-          })
-          timeline.onGiveUp()
-        },
-      })
-    : null
-
-  if (snapshot.retrying) outage?.start()
 
   function publish(next: ConnectionSnapshot) {
     const before = snapshot
@@ -169,20 +145,10 @@ export function createSourceKit(init: SourceKitInit = {}): SourceKit {
         listeners.add(listener)
         return () => void listeners.delete(listener)
       },
-      on(event, handler) {
-        const off = events.on(event, handler)
-        handlers++
-        let done = false
-        return () => {
-          if (done) return
-          done = true
-          handlers--
-          off()
-        }
-      },
+      on: events.on,
       getPeers: () => new Map(peers),
     },
-    listenerCount: () => listeners.size + handlers,
+    listenerCount: () => listeners.size + events.count(),
     moveTo(state, why, extra = {}) {
       const from = snapshot.state
       const changed = state != from
@@ -268,5 +234,8 @@ export function createSourceKit(init: SourceKitInit = {}): SourceKit {
       for (const peer of diff.updated) events.emit('peerUpdated', peer)
     },
   }
+  // Declared after the kit it drives; `moveTo` only reads it once the source runs.
+  const outage = timeline?.(kit, failurePrefix, clock)
+  if (snapshot.retrying) outage?.start()
   return kit
 }
