@@ -135,7 +135,7 @@ export const agoraDisconnectReasons: { readonly [R in AgoraDisconnectedReason]: 
  *
  * @example
  * ```ts
- * mapAgoraStateChange('CONNECTED', 'RECONNECTING', undefined, { rejoining: true }) // REJOIN_SUCCESS
+ * mapAgoraStateChange('CONNECTED', 'RECONNECTING', undefined, { rejoin: true }) // REJOIN_SUCCESS
  * ```
  */
 export interface AgoraChangeContext {
@@ -143,7 +143,7 @@ export interface AgoraChangeContext {
    * Whether a `CONNECTED` now re-establishes a link: the client had been `CONNECTED` since it
    * last joined (or the app asked to rejoin after an error).
    */
-  readonly rejoining?: boolean
+  readonly rejoin?: boolean
 }
 
 /**
@@ -153,7 +153,7 @@ export interface AgoraChangeContext {
  * | Agora | linklight |
  * |---|---|
  * | `CONNECTING` | `AWAITING_CONNECTION`/`CONNECTING` |
- * | `CONNECTED` | `OPEN`/`JOIN_SUCCESS`, or `OPEN`/`REJOIN_SUCCESS` when `rejoining` |
+ * | `CONNECTED` | `OPEN`/`JOIN_SUCCESS`, or `OPEN`/`REJOIN_SUCCESS` when `rejoin` |
  * | `RECONNECTING` | `RECONNECTING`/`INTERRUPTED` |
  * | `DISCONNECTING` | `null`: the reason comes with the `DISCONNECTED` that follows, and the SDK passes through `DISCONNECTING` on its way to `TOKEN_EXPIRE` too, so it does not mean `leave()` |
  * | `DISCONNECTED` with a reason | {@link agoraDisconnectReasons}; an unknown reason → `ERROR`/`JOIN_FAILED` |
@@ -167,7 +167,7 @@ export interface AgoraChangeContext {
  * ```ts
  * mapAgoraStateChange('DISCONNECTED', 'CONNECTED', 'TOKEN_EXPIRE')
  * // { state: 'ERROR', reason: 'TOKEN_EXPIRED', message: 'the token expired; join again with a new token' }
- * mapAgoraStateChange('CONNECTED', 'RECONNECTING', undefined, { rejoining: true })
+ * mapAgoraStateChange('CONNECTED', 'RECONNECTING', undefined, { rejoin: true })
  * // { state: 'OPEN', reason: 'REJOIN_SUCCESS' }
  * ```
  */
@@ -181,7 +181,7 @@ export function mapAgoraStateChange(
     case 'CONNECTING':
       return { state: 'AWAITING_CONNECTION', reason: 'CONNECTING' }
     case 'CONNECTED':
-      return { state: 'OPEN', reason: context.rejoining ? 'REJOIN_SUCCESS' : 'JOIN_SUCCESS' }
+      return { state: 'OPEN', reason: context.rejoin ? 'REJOIN_SUCCESS' : 'JOIN_SUCCESS' }
     case 'RECONNECTING':
       return { state: 'RECONNECTING', reason: 'INTERRUPTED' }
     case 'DISCONNECTING':

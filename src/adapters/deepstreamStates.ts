@@ -67,7 +67,7 @@ export interface DeepstreamContext {
    * The link had been `OPEN` and dropped: the next `OPEN` is a rejoin. `fromDeepstream` leaves
    * this out: its source kit decides every source's rejoin the same way.
    */
-  readonly rejoining?: boolean
+  readonly rejoin?: boolean
   /** Why the link is being re-established, when something more precise than INTERRUPTED. */
   readonly cause: ConnectionReason | null
 }
@@ -79,8 +79,8 @@ export interface DeepstreamContext {
  *
  * @example
  * ```ts
- * mapDeepstreamState('OPEN', { gaveUp: false, rejoining: true, cause: null }) // ['OPEN', 'REJOIN_SUCCESS']
- * mapDeepstreamState('CLOSED', { gaveUp: true, rejoining: false, cause: null }) // null: still ERROR
+ * mapDeepstreamState('OPEN', { gaveUp: false, rejoin: true, cause: null }) // ['OPEN', 'REJOIN_SUCCESS']
+ * mapDeepstreamState('CLOSED', { gaveUp: true, rejoin: false, cause: null }) // null: still ERROR
  * ```
  */
 export function mapDeepstreamState(
@@ -89,7 +89,7 @@ export function mapDeepstreamState(
 ): readonly [ConnectionState, ConnectionReason] | null {
   if (context.gaveUp && (state === 'CLOSING' || state === 'CLOSED')) return null
   const mapped = deepstreamStates[state as DeepstreamState] ?? ['ERROR', 'PROTOCOL_ERROR']
-  if (mapped[0] === 'OPEN' && context.rejoining) return ['OPEN', 'REJOIN_SUCCESS']
+  if (mapped[0] === 'OPEN' && context.rejoin) return ['OPEN', 'REJOIN_SUCCESS']
   if (mapped[0] === 'RECONNECTING' && context.cause) return ['RECONNECTING', context.cause]
   return mapped
 }

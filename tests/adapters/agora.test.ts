@@ -98,7 +98,7 @@ describe('agora: every web state and every disconnect reason mapped', () => {
   it('the five states', () => {
     expect(mapped('CONNECTING', 'DISCONNECTED')).toBe('AWAITING_CONNECTION/CONNECTING')
     expect(mapped('CONNECTED', 'CONNECTING')).toBe('OPEN/JOIN_SUCCESS')
-    expect(mapped('CONNECTED', 'RECONNECTING', undefined, { rejoining: true })).toBe(
+    expect(mapped('CONNECTED', 'RECONNECTING', undefined, { rejoin: true })).toBe(
       'OPEN/REJOIN_SUCCESS',
     )
     expect(mapped('RECONNECTING', 'CONNECTED')).toBe('RECONNECTING/INTERRUPTED')
