@@ -141,7 +141,8 @@ export const agoraDisconnectReasons: { readonly [R in AgoraDisconnectedReason]: 
 export interface AgoraChangeContext {
   /**
    * Whether a `CONNECTED` now re-establishes a link: the client had been `CONNECTED` since it
-   * last joined (or the app asked to rejoin after an error).
+   * last joined (or the app asked to rejoin after an error). For mapping by hand: `fromAgora`
+   * leaves it out, its source kit decides every source's rejoin the same way.
    */
   readonly rejoin?: boolean
 }

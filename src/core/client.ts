@@ -45,7 +45,7 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   const kit = createSourceKit({ state: 'CLOSED', reason: null, clock, ...prefixes })
   const outbox = createOutbox(o.queueLimit)
   const logins = createLogins()
-  let m = { ...initialMachine, since: clock.now() }
+  let m = initialMachine
   let socket: Socket | null = null
   let session = createSession()
   let login: { credentials?: unknown; presence?: unknown } = {}
@@ -152,8 +152,9 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   }
 
   function publish() {
-    const { attempt, nextRetryAt, lost, error } = m
-    kit.moveTo(m.state, m.reason!, { attempt, nextRetryAt, lost, error, queued: outbox.pending })
+    // `lost` follows from the reason (LOST) in the kit, as for every source.
+    const { attempt, nextRetryAt, error } = m
+    kit.moveTo(m.state, m.reason!, { attempt, nextRetryAt, error, queued: outbox.pending })
   }
 
   const client: LinklightClient = {

@@ -18,9 +18,7 @@ export interface ConnectionError {
 
 export interface Machine {
   readonly state: ConnectionState
-  readonly previousState: ConnectionState | null
   readonly reason: ConnectionReason | null
-  readonly since: number
   /** Reconnection attempts made in this outage (0 when not reconnecting). */
   readonly attempt: number
   readonly nextRetryAt: number | null
@@ -80,9 +78,7 @@ const MAX_REDIRECTS = 3
 
 export const initialMachine: Machine = {
   state: 'CLOSED',
-  previousState: null,
   reason: null,
-  since: 0,
   attempt: 0,
   nextRetryAt: null,
   lost: false,
@@ -104,19 +100,15 @@ function to(
   m: Machine,
   state: ConnectionState,
   reason: ConnectionReason,
-  now: number,
   patch?: Partial<Machine>,
 ): Machine {
-  const changed = state != m.state
   return {
     ...m,
     ...patch,
     state,
     reason,
-    previousState: changed ? m.state : m.previousState,
-    since: changed ? now : m.since,
     rejoin: rejoinAfter(m.rejoin, m.state, state),
-    lost: lostAfter(m.lost, state),
+    lost: lostAfter(m.lost, state, reason),
   }
 }
 
@@ -140,7 +132,7 @@ const stopped: Partial<Machine> = {
 
 /** From CLOSED or ERROR: a first connection, as if the client were new. */
 const start = (m: Machine, now: number, o: ResolvedOptions, hasCredentials: boolean): Machine =>
-  to(m, 'AWAITING_CONNECTION', 'CONNECTING', now, {
+  to(m, 'AWAITING_CONNECTION', 'CONNECTING', {
     ...newSocket(m, now, o),
     attempt: 0,
     error: null,
@@ -150,14 +142,14 @@ const start = (m: Machine, now: number, o: ResolvedOptions, hasCredentials: bool
 
 /** Next reconnection attempt, now. */
 const attemptNow = (m: Machine, now: number, o: ResolvedOptions, reason: ConnectionReason) =>
-  to(m, 'RECONNECTING', reason, now, { ...newSocket(m, now, o), attempt: m.attempt + 1 })
+  to(m, 'RECONNECTING', reason, { ...newSocket(m, now, o), attempt: m.attempt + 1 })
 
 const fail = (m: Machine, now: number, reason: ConnectionReason, message: string) =>
-  to(m, 'ERROR', reason, now, { ...stopped, error: { code: reason, message } })
+  to(m, 'ERROR', reason, { ...stopped, error: { code: reason, message } })
 
 /** The handshake is through: OPEN, with the outage (if any) over. */
-const open = (m: Machine, now: number) =>
-  to(m, 'OPEN', openReason(m.rejoin), now, {
+const open = (m: Machine) =>
+  to(m, 'OPEN', openReason(m.rejoin), {
     attempt: 0,
     nextRetryAt: null,
     error: null,
@@ -169,16 +161,16 @@ const open = (m: Machine, now: number) =>
 /** Credentials are known: authenticate (OPEN at once without a handshake), with a deadline. */
 const authenticate = (m: Machine, now: number, o: ResolvedOptions) =>
   o.protocol.handshake
-    ? to(m, 'AUTHENTICATING', 'AUTHENTICATING', now, {
+    ? to(m, 'AUTHENTICATING', 'AUTHENTICATING', {
         connectDeadline: m.connectDeadline ?? now + o.connectTimeout,
       })
-    : open(m, now)
+    : open(m)
 
 /** Negotiated: log in when credentials are known (or `autoLogin`), else wait for `login()`. */
 const negotiated = (m: Machine, now: number, o: ResolvedOptions) =>
   m.hasCredentials || o.autoLogin
     ? authenticate(m, now, o)
-    : to(m, 'AWAITING_AUTHENTICATION', 'AWAITING_LOGIN', now, { connectDeadline: null })
+    : to(m, 'AWAITING_AUTHENTICATION', 'AWAITING_LOGIN', { connectDeadline: null })
 
 /**
  * The link or an attempt failed: an open link, or a first connection, starts reconnecting
@@ -195,7 +187,7 @@ function linkFailed(
   if (m.state == 'CLOSED' || m.state == 'ERROR') return m
   const error = { code: reason, message }
   if (m.state == 'OPEN' || !m.attempt)
-    return to(m, 'RECONNECTING', reason, now, {
+    return to(m, 'RECONNECTING', reason, {
       ...newSocket(m, now, o),
       attempt: 1,
       error,
@@ -209,7 +201,7 @@ function linkFailed(
       'MAX_RECONNECT_ATTEMPTS',
       `Gave up after ${m.attempt} failed reconnection attempts (last: ${message})`,
     )
-  return to(m, 'RECONNECTING', reason, now, {
+  return to(m, 'RECONNECTING', reason, {
     ...stopped,
     error,
     nextRetryAt: now + nextRetryDelay(m.attempt, o),
@@ -276,10 +268,10 @@ const transitions: { [T in MachineEvent['type']]: Handler<T> } = {
           : waiting(m)
             ? attemptNow(m, e.now, o, 'RETRY_REQUESTED')
             : m,
-  close: (m, e) =>
+  close: (m) =>
     m.state == 'CLOSED'
       ? m
-      : to(m, 'CLOSED', 'LEAVE_CHANNEL', e.now, {
+      : to(m, 'CLOSED', 'LEAVE_CHANNEL', {
           ...stopped,
           attempt: 0,
           error: null,
@@ -291,23 +283,22 @@ const transitions: { [T in MachineEvent['type']]: Handler<T> } = {
     !o.protocol.handshake
       ? negotiated(m, e.now, o)
       : m.state == 'RECONNECTING'
-        ? to(m, 'AWAITING_CONNECTION', 'CONNECTING', e.now)
+        ? to(m, 'AWAITING_CONNECTION', 'CONNECTING')
         : m,
-  challenge: (m, e) =>
-    m.state == 'AWAITING_CONNECTION' ? to(m, 'CHALLENGING', 'CHALLENGE', e.now) : m,
+  challenge: (m) => (m.state == 'AWAITING_CONNECTION' ? to(m, 'CHALLENGING', 'CHALLENGE') : m),
   accept: (m, e, o) => (m.state == 'CHALLENGING' ? negotiated(m, e.now, o) : m),
   redirect: (m, e, o) =>
     m.state != 'CHALLENGING'
       ? m
       : m.redirects < MAX_REDIRECTS
-        ? to(m, 'AWAITING_CONNECTION', 'REDIRECT', e.now, {
+        ? to(m, 'AWAITING_CONNECTION', 'REDIRECT', {
             socket: m.sockets + 1,
             sockets: m.sockets + 1,
             url: e.url,
             redirects: m.redirects + 1,
           })
         : linkFailed(m, e.now, o, 'PROTOCOL_ERROR', `More than ${MAX_REDIRECTS} redirects`),
-  welcome: (m, e) => (m.state == 'AUTHENTICATING' ? open(m, e.now) : m),
+  welcome: (m) => (m.state == 'AUTHENTICATING' ? open(m) : m),
   rejected: (m, e) => (m.state == 'AUTHENTICATING' ? fail(m, e.now, e.reason, e.message) : m),
   fatal: (m, e) => fail(m, e.now, e.reason, e.message),
   failed: (m, e, o) => linkFailed(m, e.now, o, e.reason, e.message, e.silentSince),

@@ -10,13 +10,21 @@ import { createEmitter } from './emitter.js'
 import type { Timeline } from './outage.js'
 import { peerLeft, replacePeers, type LeftReason, type Peer } from './peers.js'
 import type { PeerInfo } from './protocol.js'
-import { isRetrying, isSettled, lostAfter, openReason, phaseFor, rejoinAfter } from './rules.js'
+import {
+  attemptAfter,
+  isRetrying,
+  isSettled,
+  lostAfter,
+  openReason,
+  phaseFor,
+  rejoinAfter,
+} from './rules.js'
 import { toneOf, type ConnectionReason, type ConnectionState } from './states.js'
 import type { ConnectionEvents, ConnectionSnapshot, ConnectionSource } from './types.js'
 
 /** Snapshot fields a source may set besides the state and reason. */
 export type SnapshotExtra = Partial<
-  Pick<ConnectionSnapshot, 'attempt' | 'nextRetryAt' | 'lost' | 'queued' | 'error'>
+  Pick<ConnectionSnapshot, 'attempt' | 'nextRetryAt' | 'queued' | 'error'>
 >
 
 /** What the kit gives a source: the shared methods, and the levers that move them. */
@@ -155,20 +163,7 @@ export function createSourceKit(init: SourceKitInit = {}): SourceKit {
       const reason = state == 'OPEN' && why.endsWith('JOIN_SUCCESS') ? openReason(rejoin) : why
       rejoin = rejoinAfter(rejoin, from, state)
       const settled = isSettled(state)
-      const attempt =
-        extra.attempt ??
-        (state == 'OPEN' || state == 'CLOSED'
-          ? 0
-          : state == 'ERROR'
-            ? snapshot.attempt
-            : state == 'RECONNECTING'
-              ? isSettled(from)
-                ? 1
-                : Math.max(1, snapshot.attempt)
-              : // A handshake straight after OPEN is a reconnection under way.
-                isSettled(from)
-                ? Number(from == 'OPEN')
-                : snapshot.attempt)
+      const attempt = attemptAfter(snapshot.attempt, from, state, extra.attempt)
       const clean = state == 'OPEN' || state == 'CLOSED'
       publish({
         state,
@@ -180,7 +175,7 @@ export function createSourceKit(init: SourceKitInit = {}): SourceKit {
         attempt,
         nextRetryAt: settled ? null : (extra.nextRetryAt ?? null),
         retrying: isRetrying(state, attempt),
-        lost: !settled && (extra.lost ?? lostAfter(snapshot.lost, state)),
+        lost: lostAfter(snapshot.lost, state, reason),
         queued: extra.queued ?? snapshot.queued,
         error: clean ? null : (extra.error ?? errorFor(state, reason, failurePrefix)),
       })
@@ -191,17 +186,13 @@ export function createSourceKit(init: SourceKitInit = {}): SourceKit {
       if (state == 'CLOSED') for (const id of [...peers.keys()]) offline(id)
     },
     patch(extra) {
-      const next = { ...snapshot, ...extra }
-      publish({ ...next, retrying: isRetrying(next.state, next.attempt) })
+      const { state } = snapshot
+      const attempt = attemptAfter(snapshot.attempt, state, state, extra.attempt)
+      publish({ ...snapshot, ...extra, attempt, retrying: isRetrying(state, attempt) })
     },
     lose() {
-      if (snapshot.lost || isSettled(snapshot.state)) return
-      kit.moveTo(snapshot.state, 'LOST', {
-        lost: true,
-        attempt: snapshot.attempt,
-        nextRetryAt: snapshot.nextRetryAt,
-        error: snapshot.error,
-      })
+      const { state, lost, attempt, nextRetryAt, error } = snapshot
+      if (!lost && !isSettled(state)) kit.moveTo(state, 'LOST', { attempt, nextRetryAt, error })
     },
     emit: events.emit,
     peerOnline(id, data) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { AuthRejection } from '../core/protocol.js'
+import type { AuthRejection } from '../protocol/index.js'
 
 /**
  * A reason to refuse `auth`. The Agora-style names (`'BANNED_BY_SERVER'`,

@@ -1,4 +1,5 @@
-import { parseFrame, ProtocolError, type ClientFrame } from '../core/protocol.js'
+import { parseFrame } from '../core/protocol.js'
+import { ProtocolError, type ClientFrame } from '../protocol/index.js'
 
 /** Longest session id a client may send in `hello`; ids are keys of a long-lived table. */
 export const MAX_SESSION_LENGTH = 100

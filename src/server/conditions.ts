@@ -1,4 +1,4 @@
-import type { AuthRejection } from '../core/protocol.js'
+import type { AuthRejection } from '../protocol/index.js'
 
 /** Network conditions the faults set and every outbox obeys. */
 export interface LinkConditions {

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws'
-import type { ServerFrame } from '../core/protocol.js'
+import type { ServerFrame } from '../protocol/index.js'
 import type { ServerConditions } from './conditions.js'
 import type { ResolvedServerOptions } from './options.js'
 import type { Outbox } from './outbox.js'

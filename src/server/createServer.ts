@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
-import type { PeerInfo } from '../core/protocol.js'
+import type { PeerInfo } from '../protocol/index.js'
 import type { ServerConditions } from './conditions.js'
 import { createFaults, type Faults } from './faults.js'
 import { createHub, sweepInterval } from './hub.js'

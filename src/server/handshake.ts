@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type AuthRejection, type ClientFrame } from '../core/protocol.js'
+import { PROTOCOL_VERSION, type AuthRejection, type ClientFrame } from '../protocol/index.js'
 import { decideAuth, rejection } from './auth.js'
 import type { Connection, HubContext } from './context.js'
 import { CloseCode, presenceJson } from './limits.js'

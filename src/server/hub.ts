@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws'
-import type { ClientFrame, PeerInfo, ServerFrame } from '../core/protocol.js'
+import type { ClientFrame, PeerInfo, ServerFrame } from '../protocol/index.js'
 import { parseClientFrame } from './clientFrames.js'
 import type { ServerConditions } from './conditions.js'
 import type { Connection, HubContext } from './context.js'

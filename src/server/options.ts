@@ -9,7 +9,7 @@ import {
   stringList,
   type Rule,
 } from '../core/check.js'
-import { MAX_FRAME_DEPTH, MAX_ID_LENGTH } from '../core/protocol.js'
+import { MAX_FRAME_DEPTH, MAX_ID_LENGTH } from '../protocol/index.js'
 import { defaultAuthenticate, type Authenticate } from './auth.js'
 
 /**

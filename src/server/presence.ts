@@ -1,4 +1,4 @@
-import type { PeerInfo } from '../core/protocol.js'
+import type { PeerInfo } from '../protocol/index.js'
 import type { Connection } from './context.js'
 import type { SessionRecord } from './sessions.js'
 

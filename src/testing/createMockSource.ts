@@ -164,7 +164,14 @@ export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
     async send(data) {
       sent.push(data)
     },
-    reconnect: () => kit.moveTo('RECONNECTING', 'RETRY_REQUESTED', { attempt: 1 }),
+    // As linklight's client: from CLOSED a fresh start, from ERROR, OPEN or a wait a new
+    // attempt now; during a handshake the attempt under way goes on.
+    reconnect() {
+      const now = state()
+      if (now === 'CLOSED') kit.moveTo('AWAITING_CONNECTION', 'CONNECTING')
+      else if (now === 'ERROR' || now === 'OPEN' || now === 'RECONNECTING')
+        kit.moveTo('RECONNECTING', 'RETRY_REQUESTED')
+    },
     close() {
       if (state() !== 'CLOSED') kit.moveTo('CLOSED', 'LEAVE_CHANNEL')
     },

@@ -179,8 +179,6 @@ describe('transition', () => {
     expect(m).toMatchObject({
       state: 'AWAITING_CONNECTION',
       reason: 'CONNECTING',
-      previousState: 'CLOSED',
-      since: 1000,
       attempt: 0,
       nextRetryAt: null,
       connectDeadline: 2000,
@@ -217,7 +215,6 @@ describe('transition', () => {
       expect(closed).toMatchObject({
         state: 'CLOSED',
         reason: 'LEAVE_CHANNEL',
-        previousState: state,
         socket: 0,
         attempt: 0,
         nextRetryAt: null,
@@ -242,7 +239,6 @@ describe('transition', () => {
     expect(m).toMatchObject({
       state: 'RECONNECTING',
       reason: 'SERVER_CLOSED',
-      previousState: 'OPEN',
       attempt: 1,
       nextRetryAt: null,
       error: { code: 'SERVER_CLOSED', message: 'closed' },
@@ -368,7 +364,6 @@ describe('transition', () => {
   it('agora: the first OPEN is JOIN_SUCCESS', () => {
     expect(machines().OPEN).toMatchObject({
       reason: 'JOIN_SUCCESS',
-      previousState: 'AUTHENTICATING',
     })
   })
 
