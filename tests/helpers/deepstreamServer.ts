@@ -5,9 +5,9 @@
  * the same port.
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from './yjsServers.js'
 
 // A path built without `URL`: under jsdom the global `URL` is jsdom's, not Node's.
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'deepstreamChild.mjs')
@@ -21,15 +21,6 @@ export interface DeepstreamServer {
   freeze(on: boolean): void
   restart(): Promise<void>
   close(): Promise<void>
-}
-
-/** A port nobody listens on now. */
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
 }
 
 function spawnServer(port: number): Promise<ChildProcess> {
