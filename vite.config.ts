@@ -28,6 +28,7 @@ export default defineConfig({
         'server/index': 'src/server/index.ts',
         'adapters/deepstream': 'src/adapters/deepstream.ts',
         'adapters/agora': 'src/adapters/agora.ts',
+        'adapters/yjs': 'src/adapters/yjs.ts',
         'server/cli': 'src/server/cli.ts',
       },
       formats: ['es'],
