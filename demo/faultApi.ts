@@ -5,11 +5,19 @@
  *
  *   GET  /api/faults            → the current FaultState (JSON)
  *   POST /api/faults/<action>   → performs it (see faultControls.ts), then the FaultState
+ *   GET  /api/yjs               → the y-websocket server's YjsFaultState
+ *   POST /api/yjs/<action>      → kill, restart, silence/on, silence/off; then the YjsFaultState
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Plugin } from 'vite'
 import type { Faults } from '../src/server/index.js'
-import { MAX_DELAY_MS, type FaultAction, type FaultState } from './faultControls.js'
+import {
+  MAX_DELAY_MS,
+  type FaultAction,
+  type FaultState,
+  type YjsFaultAction,
+} from './faultControls.js'
+import type { YjsDemoServer, YjsFaultState } from './yjsServer.js'
 
 /** The server's faults, remembering what they were told so the page can show it. */
 export interface DemoFaults {
@@ -89,34 +97,72 @@ function sameOrigin(request: IncomingMessage): boolean {
   }
 }
 
-/** What the plugin needs once the reference server is up; `null` until then. */
+/** What the plugin needs once the servers are up; `null` until then. */
 export interface DemoBackend {
   readonly wsUrl: string
   readonly faults: DemoFaults
+  readonly yjs: YjsDemoServer
+}
+
+/** Performs one of the Collaborative panel's actions; throws a `RangeError` for one it does not know. */
+export async function performYjsFault(yjs: YjsDemoServer, action: string): Promise<YjsFaultState> {
+  const actions: Record<YjsFaultAction, () => void | Promise<void>> = {
+    kill: yjs.kill,
+    restart: yjs.restart,
+    'silence/on': () => yjs.silence(true),
+    'silence/off': () => yjs.silence(false),
+  }
+  const run = Object.hasOwn(actions, action) ? actions[action as YjsFaultAction] : undefined
+  if (!run) throw new RangeError(`unknown Yjs fault action ${JSON.stringify(action)}`)
+  await run()
+  return yjs.state()
+}
+
+/** Answers `GET <mount>` with `state()` and `POST <mount>/<action>` with `perform(action)`. */
+function faultEndpoint<T>(
+  backend: () => DemoBackend | null,
+  state: (ready: DemoBackend) => T,
+  perform: (ready: DemoBackend, action: string) => Promise<T>,
+) {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    const ready = backend()
+    if (!ready) return reply(response, 503, { error: 'the servers are starting' })
+    const action = (request.url ?? '/').replace(/^\/+|\/+$/g, '').replace(/\?.*$/, '')
+    if (request.method === 'GET' && action === '') return reply(response, 200, state(ready))
+    if (request.method !== 'POST') return reply(response, 405, { error: 'use POST' })
+    if (!sameOrigin(request)) return reply(response, 403, { error: 'cross-origin request' })
+    perform(ready, action).then(
+      (next) => reply(response, 200, next),
+      (error: Error) =>
+        reply(response, error instanceof RangeError ? 404 : 500, { error: error.message }),
+    )
+  }
 }
 
 /**
- * The Vite plugin: `/api/faults…` endpoints, and a `<meta name="linklight-ws-url">` tag in the
- * page with the reference server's URL.
+ * The Vite plugin: `/api/faults…` and `/api/yjs…` endpoints, and `<meta>` tags in the page with
+ * the servers' URLs (`linklight-ws-url`, `linklight-yjs-url`).
  */
 export function demoApi(backend: () => DemoBackend | null): Plugin {
   return {
     name: 'linklight-demo-api',
     configureServer(vite) {
-      vite.middlewares.use('/api/faults', (request, response) => {
-        const ready = backend()
-        if (!ready) return reply(response, 503, { error: 'the reference server is starting' })
-        const action = (request.url ?? '/').replace(/^\/+|\/+$/g, '').replace(/\?.*$/, '')
-        if (request.method === 'GET' && action === '')
-          return reply(response, 200, ready.faults.state())
-        if (request.method !== 'POST') return reply(response, 405, { error: 'use POST' })
-        if (!sameOrigin(request)) return reply(response, 403, { error: 'cross-origin request' })
-        ready.faults.perform(action).then(
-          (state) => reply(response, 200, state),
-          (error: Error) =>
-            reply(response, error instanceof RangeError ? 404 : 500, { error: error.message }),
-        )
-      })
+      vite.middlewares.use(
+        '/api/faults',
+        faultEndpoint(
+          backend,
+          (ready) => ready.faults.state(),
+          (ready, action) => ready.faults.perform(action),
+        ),
+      )
+      vite.middlewares.use(
+        '/api/yjs',
+        faultEndpoint(
+          backend,
+          (ready) => ready.yjs.state(),
+          (ready, action) => performYjsFault(ready.yjs, action),
+        ),
+      )
     },
     transformIndexHtml() {
       const ready = backend()
@@ -125,6 +171,11 @@ export function demoApi(backend: () => DemoBackend | null): Plugin {
             {
               tag: 'meta',
               attrs: { name: 'linklight-ws-url', content: ready.wsUrl },
+              injectTo: 'head',
+            },
+            {
+              tag: 'meta',
+              attrs: { name: 'linklight-yjs-url', content: ready.yjs.url },
               injectTo: 'head',
             },
           ]

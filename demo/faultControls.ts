@@ -91,3 +91,42 @@ export const faultControls: readonly FaultControl[] = [
 
 /** Longest delay the endpoint accepts, in ms. */
 export const MAX_DELAY_MS = 60_000
+
+/** The Collaborative panel's endpoints: `POST /api/yjs/<action>`, acting on the y-websocket server. */
+export type YjsFaultAction = 'kill' | 'restart' | 'silence/on' | 'silence/off'
+
+/** One button of the Collaborative panel. */
+export interface YjsFaultControl {
+  readonly action: YjsFaultAction
+  readonly label: string
+  readonly description: string
+}
+
+// y-websocket retries 0.1 s, 0.2 s, 0.4 s… up to every 2.5 s, and closes a socket that has
+// brought no message for 30 s; fromYjs turns a drop amber, and red only after 20 minutes.
+export const yjsFaultControls: readonly YjsFaultControl[] = [
+  {
+    action: 'kill',
+    label: 'Kill',
+    description:
+      'Cuts every socket and stops listening. The light turns amber after 1 s; y-websocket keeps retrying (every 2.5 s at most), and edits wait in the tab.',
+  },
+  {
+    action: 'restart',
+    label: 'Restart',
+    description:
+      'Listens again on the same port, with the documents it kept in memory: green at the next attempt, and the edits made meanwhile merge.',
+  },
+  {
+    action: 'silence/on',
+    label: 'Silence',
+    description:
+      'Keeps sockets open but passes nothing on, either way. y-websocket notices only after 30 s without a message, then turns amber and retries into the same silence.',
+  },
+  {
+    action: 'silence/off',
+    label: 'Speak again',
+    description:
+      'Passes on everything held meanwhile: a tab still connected is green at once, one that is retrying at its next attempt.',
+  },
+]

@@ -9,6 +9,8 @@
  *   ?heartbeat=2000  heartbeatInterval, ms           (default 2000)
  *   ?timeout=3000    connectTimeout, ms              (default 3000)
  *   ?ws=ws://…       the server (default: the URL `npm start` puts in the page)
+ *   ?yjs=ws://…      the y-websocket server of the Collaborative panel (default: likewise)
+ *   ?yjsgiveup=8000  fromYjs's giveUpAfter, ms: red after this long down (default 20 minutes)
  */
 import type { ClientOptions } from '../src/index.js'
 
@@ -25,6 +27,10 @@ export interface DemoTimings {
 export interface DemoSettings {
   readonly id: string
   readonly wsUrl: string
+  /** The y-websocket server of the Collaborative panel. */
+  readonly yjsUrl: string
+  /** `fromYjs`'s `giveUpAfter` when `?yjsgiveup=` sets one. */
+  readonly yjsGiveUpAfter?: number
   readonly timings: DemoTimings
 }
 
@@ -56,8 +62,15 @@ const animals = ['otter', 'heron', 'lynx', 'ibex', 'wren', 'marten', 'newt', 'pu
 export const randomId = (): string =>
   `${animals[Math.floor(Math.random() * animals.length)]}-${100 + Math.floor(Math.random() * 900)}`
 
-/** Reads the settings from `?…` and the `<meta name="linklight-ws-url">` tag `npm start` adds. */
-export function readSettings(search: string, metaWsUrl: string | null | undefined): DemoSettings {
+/**
+ * Reads the settings from `?…` and the `<meta name="linklight-ws-url">` and
+ * `<meta name="linklight-yjs-url">` tags `npm start` adds.
+ */
+export function readSettings(
+  search: string,
+  metaWsUrl: string | null | undefined,
+  metaYjsUrl?: string | null,
+): DemoSettings {
   const params = new URLSearchParams(search)
   const id = params.get('id')?.trim()
   const timings: Record<string, unknown> = { ...demoTimings }
@@ -69,9 +82,17 @@ export function readSettings(search: string, metaWsUrl: string | null | undefine
     if (Number.isInteger(value) && value > 0) timings[option] = value
     else console.warn(`linklight demo: ignoring ?${param}=${text} (expected a positive integer)`)
   }
+  const giveUp = params.get('yjsgiveup')
+  const yjsGiveUpAfter = giveUp === null ? undefined : Number(giveUp)
+  if (yjsGiveUpAfter !== undefined && !(Number.isInteger(yjsGiveUpAfter) && yjsGiveUpAfter > 0))
+    console.warn(`linklight demo: ignoring ?yjsgiveup=${giveUp} (expected a positive integer)`)
   return {
     id: id && id.length <= 40 ? id : randomId(),
     wsUrl: params.get('ws') ?? metaWsUrl ?? 'ws://127.0.0.1:8787',
+    yjsUrl: params.get('yjs') ?? metaYjsUrl ?? 'ws://127.0.0.1:1234',
     timings: timings as unknown as DemoTimings,
+    ...(yjsGiveUpAfter !== undefined &&
+      Number.isInteger(yjsGiveUpAfter) &&
+      yjsGiveUpAfter > 0 && { yjsGiveUpAfter }),
   }
 }

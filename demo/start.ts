@@ -1,8 +1,9 @@
 /**
- * `npm start`: the reference server and the demo page, both on 127.0.0.1. Open the printed URL
- * in two tabs: each is a peer of the other. Ctrl-C stops both.
+ * `npm start`: the reference server, a y-websocket server and the demo page, all on 127.0.0.1.
+ * Open the printed URL in two tabs: each is a peer of the other. Ctrl-C stops everything.
  *
  *   --port <n>       port of the reference server (default 8787; 0 picks a free one)
+ *   --yjs-port <n>   port of the y-websocket server (default 1234; 0 picks a free one)
  *   --web-port <n>   port of the page (default 5173; 0 picks a free one)
  *
  * The terminal view of one client is `npm run demo:cli`.
@@ -10,12 +11,13 @@
 import { parseArgs } from 'node:util'
 import { startDemo } from './startDemo.js'
 
-const usage = 'usage: npm start -- [--port 8787] [--web-port 5173]\n'
-let values: { port: string; 'web-port': string }
+const usage = 'usage: npm start -- [--port 8787] [--yjs-port 1234] [--web-port 5173]\n'
+let values: { port: string; 'yjs-port': string; 'web-port': string }
 try {
   ;({ values } = parseArgs({
     options: {
       port: { type: 'string', default: '8787' },
+      'yjs-port': { type: 'string', default: '1234' },
       'web-port': { type: 'string', default: '5173' },
     },
   }))
@@ -28,26 +30,32 @@ const port = (text: string) => {
   return Number.isInteger(n) && n >= 0 && n <= 65_535 ? n : null
 }
 const serverPort = port(values.port)
+const yjsPort = port(values['yjs-port'])
 const webPort = port(values['web-port'])
-if (serverPort === null || webPort === null) {
+if (serverPort === null || yjsPort === null || webPort === null) {
   process.stderr.write(usage)
   process.exit(2)
 }
 
-const demo = await startDemo({ serverPort, webPort, logLevel: 'info' }).catch((error: unknown) => {
-  const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
-  process.stderr.write(
-    inUse
-      ? `linklight demo: port ${serverPort} is in use; pick another with --port <n> (0 picks a free one)\n`
-      : `linklight demo: could not start: ${String(error)}\n`,
-  )
-  process.exit(1)
-})
+const demo = await startDemo({ serverPort, yjsPort, webPort, logLevel: 'info' }).catch(
+  (error: unknown) => {
+    const { code, port: busy } = error as NodeJS.ErrnoException & { port?: number }
+    const flag = busy === yjsPort ? '--yjs-port' : '--port'
+    process.stderr.write(
+      code === 'EADDRINUSE'
+        ? `linklight demo: port ${busy ?? serverPort} is in use; pick another with ${flag} <n> (0 picks a free one)\n`
+        : `linklight demo: could not start: ${String(error)}\n`,
+    )
+    process.exit(1)
+  },
+)
 process.stdout.write(
   `\nlinklight demo: ${demo.url}\n` +
-    `reference server: ${demo.wsUrl}\n\n` +
+    `reference server: ${demo.wsUrl}\n` +
+    `y-websocket server: ${demo.yjsUrl} (room linklight-demo)\n\n` +
     'Open the page in two tabs (or add ?id=<name>): each tab is a peer of the other.\n' +
-    'The fault buttons act on the reference server. Ctrl-C stops everything.\n',
+    'The fault buttons act on the reference server; the Collaborative panel’s on the\n' +
+    'y-websocket server. Ctrl-C stops everything.\n',
 )
 
 let stopping = false

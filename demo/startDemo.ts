@@ -1,6 +1,6 @@
 /**
- * Starts the demo: linklight's reference server and a Vite dev server for the demo page
- * (demo/index.html), both on 127.0.0.1. `npm start` (demo/start.ts) runs it from the command
+ * Starts the demo: linklight's reference server, a y-websocket server for the Collaborative
+ * panel and a Vite dev server for the demo page (demo/index.html), all on 127.0.0.1. `npm start` (demo/start.ts) runs it from the command
  * line; the e2e tests start it in-process.
  */
 import { fileURLToPath } from 'node:url'
@@ -9,6 +9,7 @@ import react from '@vitejs/plugin-react'
 import { createServer as createViteServer, type LogLevel, type ViteDevServer } from 'vite'
 import { createServer, type ReferenceServer } from '../src/server/index.js'
 import { demoApi, trackFaults, type DemoBackend, type DemoFaults } from './faultApi.js'
+import { startYjsServer, type YjsDemoServer } from './yjsServer.js'
 
 /** Everything binds to loopback: the demo's fault endpoints must not be reachable from outside. */
 export const DEMO_HOST = '127.0.0.1'
@@ -16,6 +17,8 @@ export const DEMO_HOST = '127.0.0.1'
 export interface DemoOptions {
   /** Port of the reference WebSocket server (default 8787; 0 picks a free one). */
   serverPort?: number
+  /** Port of the y-websocket server (default 1234; 0 picks a free one). */
+  yjsPort?: number
   /** Port of the page (default 5173; 0 picks a free one, a busy one the next free one). */
   webPort?: number
   /**
@@ -37,10 +40,14 @@ export interface Demo {
   /** The reference server, e.g. `ws://127.0.0.1:8787`. */
   readonly wsUrl: string
   readonly server: ReferenceServer
+  /** The y-websocket server of the Collaborative panel, e.g. `ws://127.0.0.1:1234`. */
+  readonly yjsUrl: string
+  /** It, with its faults (Kill, Restart, Silence). */
+  readonly yjs: YjsDemoServer
   /** The server's faults as the page's buttons use them (and remember them). */
   readonly faults: DemoFaults
   readonly vite: ViteDevServer
-  /** Closes the page's server and the reference server. */
+  /** Closes the page's server, the reference server and the y-websocket server. */
   close(): Promise<void>
 }
 
@@ -51,14 +58,21 @@ const root = fileURLToPath(new URL('.', import.meta.url))
  *
  * @example
  * ```ts
- * const demo = await startDemo({ serverPort: 0, webPort: 0 })
+ * const demo = await startDemo({ serverPort: 0, yjsPort: 0, webPort: 0 })
  * console.log(demo.url) // http://127.0.0.1:40123/
  * await demo.faults.kill()
+ * await demo.yjs.kill()
  * await demo.close()
  * ```
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
-  const { serverPort = 8787, webPort = 5173, peerTimeout = 10_000, logLevel = 'warn' } = options
+  const {
+    serverPort = 8787,
+    yjsPort = 1234,
+    webPort = 5173,
+    peerTimeout = 10_000,
+    logLevel = 'warn',
+  } = options
   let backend: DemoBackend | null = null
   const vite = await createViteServer({
     configFile: false,
@@ -71,10 +85,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     // Pre-bundled at start, so the first page load never finds a new dependency and reloads.
     optimizeDeps: {
       entries: ['main.tsx'],
-      include: ['react', 'react/jsx-dev-runtime', 'react-dom/client', 'zustand/vanilla'],
+      include: [
+        'react',
+        'react/jsx-dev-runtime',
+        'react-dom/client',
+        'zustand/vanilla',
+        'yjs',
+        'y-websocket',
+      ],
     },
   })
-  let server: ReferenceServer
+  let server: ReferenceServer | undefined
+  let yjs: YjsDemoServer
   let webUrl: string
   try {
     await vite.listen()
@@ -87,19 +109,23 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       // Browsers may connect from the demo page only.
       allowedOrigins: [webUrl, `http://localhost:${port}`],
     })
+    yjs = await startYjsServer({ host: DEMO_HOST, port: yjsPort })
   } catch (error) {
-    await vite.close()
+    await Promise.all([vite.close(), server?.close()])
     throw error
   }
   const faults = trackFaults(server.faults)
-  backend = { wsUrl: server.url, faults }
+  backend = { wsUrl: server.url, faults, yjs }
   let closing: Promise<void> | undefined
   return {
     url: `${webUrl}/`,
     wsUrl: server.url,
     server,
+    yjsUrl: yjs.url,
+    yjs,
     faults,
     vite,
-    close: () => (closing ??= Promise.all([vite.close(), server.close()]).then(() => undefined)),
+    close: () =>
+      (closing ??= Promise.all([vite.close(), server.close(), yjs.close()]).then(() => undefined)),
   }
 }

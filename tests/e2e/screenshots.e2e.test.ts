@@ -25,6 +25,8 @@ import {
 //   reports/e2e-screenshots/.
 // Stable by construction: fixed viewport, deviceScaleFactor 1, reduced motion, light scheme,
 // fixed ids (?id=ada, ?id=bob), the countdown hidden, no hover and no focus ring.
+// The Collaborative panel tells the same story as the rest of the page: its y-websocket server
+// is killed with the reference server (amber), and ?yjsgiveup turns it red for the red picture.
 
 const BASELINES = fileURLToPath(new URL('./__screenshots__/', import.meta.url))
 const DOCS = fileURLToPath(new URL('../../docs/images/', import.meta.url))
@@ -111,13 +113,27 @@ async function shootAll(page: Page, tone: string): Promise<void> {
 }
 
 const faultState = (page: Page) => page.getByTestId('fault-state').textContent()
+const yjsFaultState = (page: Page) => page.getByTestId('yjs-fault-state').textContent()
+const yjsTone = (page: Page) => page.getByTestId('yjs-indicator').getAttribute('data-tone')
+const awarenessOf = (page: Page) =>
+  page
+    .locator('[data-awareness-name]')
+    .evaluateAll((items) => items.map((li) => li.getAttribute('data-awareness-name')))
+// Down this long, the Collaborative panel gives up (red): after the amber picture is taken.
+const YJS_GIVE_UP_MS = 8000
 
 test('the indicator and the page in green, amber and red match their baselines', async () => {
   // attempts=2 with a one-minute wait: a kill leaves ada amber, waiting, until Retry now
   // spends her last attempt and she turns red.
   const { page, context } = await openTab(
     browser!,
-    pageUrl(demo!, { id: 'ada', attempts: 2, increment: 60_000, max: 60_000 }),
+    pageUrl(demo!, {
+      id: 'ada',
+      attempts: 2,
+      increment: 60_000,
+      max: 60_000,
+      yjsgiveup: YJS_GIVE_UP_MS,
+    }),
   )
   contexts.push(context)
   contexts.push((await openTab(browser!, pageUrl(demo!, { id: 'bob' }))).context)
@@ -135,10 +151,44 @@ test('the indicator and the page in green, amber and red match their baselines',
     3000,
     'state',
   )
+  await waitUntil(
+    () => yjsTone(page),
+    (t) => t === 'good',
+    10_000,
+    'the Yjs light green',
+  )
+  await waitUntil(
+    () => awarenessOf(page),
+    (n) => n.join() === 'bob',
+    5000,
+    'ada to list bob',
+  )
+  await waitUntil(
+    () => yjsFaultState(page),
+    (s) => s?.startsWith('listening') ?? false,
+    3000,
+    'Yjs state',
+  )
   await shootAll(page, 'good')
 
-  await page.getByRole('button', { name: 'Kill server' }).click()
+  const killedAt = Date.now()
+  await Promise.all([
+    page.getByRole('button', { name: 'Kill server' }).click(),
+    page.getByRole('button', { name: 'Kill', exact: true }).click(),
+  ])
   await waitForTone(page, 'neutral', 5000)
+  await waitUntil(
+    () => yjsTone(page),
+    (t) => t === 'neutral',
+    5000,
+    'the Yjs light amber',
+  )
+  await waitUntil(
+    () => yjsFaultState(page),
+    (s) => s?.startsWith('killed') ?? false,
+    3000,
+    'Yjs killed',
+  )
   await waitUntil(
     () => faultState(page),
     (s) => s?.startsWith('killed') ?? false,
@@ -147,9 +197,18 @@ test('the indicator and the page in green, amber and red match their baselines',
   )
   await page.getByTestId('retry-countdown').waitFor({ timeout: 3000 })
   await shootAll(page, 'neutral')
+  expect(Date.now() - killedAt, 'the amber picture was taken before the Yjs give-up').toBeLessThan(
+    YJS_GIVE_UP_MS,
+  )
 
   await page.getByRole('button', { name: 'Retry now' }).click()
   await waitForTone(page, 'bad', 5000)
+  await waitUntil(
+    () => yjsTone(page),
+    (t) => t === 'bad',
+    YJS_GIVE_UP_MS + 2000,
+    'Yjs red',
+  )
   await shootAll(page, 'bad')
 
   expect(

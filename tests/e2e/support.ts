@@ -24,7 +24,13 @@ export async function launchChromium(): Promise<Browser> {
 /** The demo on free ports, with a Vite cache of its own (test files run in parallel). */
 export async function startTestDemo(): Promise<Demo> {
   const cacheDir = await mkdtemp(join(tmpdir(), 'linklight-e2e-vite-'))
-  const demo = await startDemo({ serverPort: 0, webPort: 0, logLevel: 'error', cacheDir })
+  const demo = await startDemo({
+    serverPort: 0,
+    yjsPort: 0,
+    webPort: 0,
+    logLevel: 'error',
+    cacheDir,
+  })
   return {
     ...demo,
     close: async () => {
