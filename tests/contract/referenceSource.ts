@@ -321,9 +321,22 @@ export function createReferenceSource(defects: ReadonlySet<Defect> = new Set()) 
   return { source, levers }
 }
 
-/** A harness for the reference source with `defects`. */
-export function makeReferenceHarness(defects: readonly Defect[] = []): SourceHarness {
+/**
+ * How the reference harness's peers get their ids: `'names'` — the suite's names are the ids;
+ * `'assigned'` — the source gives each peer an id of its own (`user-1`, `user-2`…), which
+ * `join` returns, as for a Yjs or Socket.IO source; `'misreported'` — ids are assigned, but
+ * `join` returns another one.
+ */
+export type ReferencePeerIds = 'names' | 'assigned' | 'misreported'
+
+/** A harness for the reference source with `defects`, its peers' ids made as `peerIds` says. */
+export function makeReferenceHarness(
+  defects: readonly Defect[] = [],
+  peerIds: ReferencePeerIds = 'names',
+): SourceHarness {
   const { source, levers } = createReferenceSource(new Set(defects))
+  const ids = new Map<string, string>()
+  const idOf = (name: string) => (peerIds == 'names' ? name : ids.get(name)!)
   return {
     source,
     selfId: SELF,
@@ -334,9 +347,15 @@ export function makeReferenceHarness(defects: readonly Defect[] = []): SourceHar
     giveUp: levers.giveUp,
     lose: levers.lose,
     peers: {
-      join: (id, data) => levers.peerOnline(id, data),
-      update: (id, data) => levers.peerOnline(id, data),
-      leave: (id) => levers.peerOffline(id, 'QUIT'),
+      join(name, data) {
+        if (peerIds == 'names') return levers.peerOnline(name, data)
+        const id = `user-${ids.size + 1}`
+        ids.set(name, id)
+        levers.peerOnline(id, data)
+        return peerIds == 'assigned' ? id : `user-${ids.size + 100}`
+      },
+      update: (name, data) => levers.peerOnline(idOf(name), data),
+      leave: (name) => levers.peerOffline(idOf(name), 'QUIT'),
     },
   }
 }

@@ -100,6 +100,69 @@ describe('the contract suite, run on a hand-written source', () => {
     expect(failures).toEqual([])
   }, 30_000)
 
+  it('passes every test for a source that gives peers ids of its own, which join returns', async () => {
+    const collected = collect(() => makeReferenceHarness([], 'assigned'))
+    const failures: string[] = []
+    for (const test of collected.tests) {
+      const error = await run(collected, test)
+      if (error) failures.push(`${test.title}: ${error.message}`)
+    }
+    expect(failures).toEqual([])
+  }, 30_000)
+
+  it.each([JOIN, COPY, UPDATE, LEAVE, NO_DUPLICATES])(
+    '"%s" fails when join returns an id the source does not give the peer',
+    async (test) => {
+      const collected = collect(() => makeReferenceHarness([], 'misreported'))
+      const error = await run(collected, find(collected, test))
+      expect(error?.message).toContain(
+        'Waited 1000 ms for peerJoined for "user-101" (joined as "contract-ann"), in vain',
+      )
+      expect(error?.message).toContain(
+        'Meanwhile peerJoined came for "user-1": if the source gives peers ids of its own, harness.peers.join("contract-ann") must return the id it gives this one (it returned "user-101")',
+      )
+    },
+  )
+
+  it('fails the close test when join returns an id the source does not give the peer', async () => {
+    const collected = collect(() => makeReferenceHarness([], 'misreported'))
+    const error = await run(collected, find(collected, CLOSE))
+    expect(error?.message).toContain(
+      'for "user-101" (joined as "contract-ann") and "user-102" (joined as "contract-bob") in getPeers(), in vain',
+    )
+  })
+
+  it('fails a peer test when join returns an id that is not a non-empty string', async () => {
+    for (const returned of [42, '']) {
+      const collected = collect(() => {
+        const harness = makeReferenceHarness()
+        const peers = harness.peers!
+        return { ...harness, peers: { ...peers, join: () => returned as unknown as string } }
+      })
+      const error = await run(collected, find(collected, JOIN))
+      expect(error).toBeInstanceOf(TypeError)
+      expect(error?.message).toContain(
+        `harness.peers.join("contract-ann") returned ${JSON.stringify(returned)}. Return nothing when the peer's id in the source is the name given to join, or the id the service gave the peer as a non-empty string (String(id) for a number).`,
+      )
+    }
+  })
+
+  it('fails a peer test when join returns the same id for two peers', async () => {
+    const collected = collect(() => {
+      const harness = makeReferenceHarness()
+      const peers = harness.peers!
+      const join = (name: string, data?: unknown) => {
+        void peers.join(name, data)
+        return 'contract-ann'
+      }
+      return { ...harness, peers: { ...peers, join } }
+    })
+    const error = await run(collected, find(collected, NO_DUPLICATES))
+    expect(error?.message).toContain(
+      'harness.peers.join("contract-bob") returned "contract-ann", which harness.peers.join("contract-ann") returned too',
+    )
+  })
+
   it.each(cases)('"%s" fails for a source with the defect %s', async (test, defect, failure) => {
     const collected = collect(() => makeReferenceHarness([defect]))
     const error = await run(collected, find(collected, test))

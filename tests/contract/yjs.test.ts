@@ -6,8 +6,9 @@
  * adapter's own `giveUpAfter` passing while the server stays down.
  *
  * Peers are awareness states, whose ids are Yjs client ids (`String(doc.clientID)`, numbers
- * chosen by each doc), so the suite's named peers ('contract-ann') cannot be made: the peer
- * tests run in tests/integration/yjs.test.ts and tests/adapters/yjs.test.ts instead.
+ * chosen by each doc): a peer the suite names is another client of the same room, whose
+ * awareness state is the peer's data, and `peers.join` returns its client id. It leaves by
+ * destroying its provider, which removes its state: the source sees it leave `QUIT`.
  */
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import { afterAll, afterEach, describe, it } from 'vitest'
@@ -30,15 +31,30 @@ const STEP_TIMEOUT = 15_000
 let rooms = 0
 const nextRoom = () => `contract-${++rooms}-${Date.now()}`
 
-/** A harness over `server` (restarted when the test before killed it). */
-function harnessOver(
-  server: ChildServer,
-  make: () => { provider: Parameters<typeof fromYjs>[0]; dispose(): void },
-): SourceHarness {
-  const { provider, dispose } = make()
-  const source = fromYjs(provider, OPTIONS)
+/** One Yjs client of `room`: its provider, and what stops it. */
+interface YjsClient {
+  readonly provider: Parameters<typeof fromYjs>[0] & { readonly awareness: Awareness }
+  /** Starts connecting (a client for a peer: the source's is connected by `login()`). */
+  connect(): void
+  dispose(): void
+}
+
+type Awareness = WebsocketProvider['awareness']
+/** An awareness state: the peer's data. */
+type AwarenessState = Parameters<Awareness['setLocalState']>[0]
+
+/**
+ * A harness over `server`: the source adapts one client of a fresh room, and each peer the
+ * suite joins is another client of that room.
+ */
+function harnessOver(server: ChildServer, client: (room: string) => YjsClient): SourceHarness {
+  const room = nextRoom()
+  const own = client(room)
+  const source = fromYjs(own.provider, OPTIONS)
+  const others = new Map<string, YjsClient>()
   return {
     source,
+    selfId: String(own.provider.awareness.clientID),
     timeout: STEP_TIMEOUT,
     canSend: false,
     goOnline: () => source.login(),
@@ -48,7 +64,27 @@ function harnessOver(
     giveUp() {},
     // The server stays down: lostAfter passes.
     lose() {},
-    dispose,
+    peers: {
+      join(name, data) {
+        const other = client(room)
+        others.set(name, other)
+        other.provider.awareness.setLocalState(
+          (data as AwarenessState | undefined) ?? { user: { name } },
+        )
+        other.connect()
+        return String(other.provider.awareness.clientID)
+      },
+      update: (name, data) =>
+        others.get(name)?.provider.awareness.setLocalState(data as AwarenessState),
+      leave(name) {
+        others.get(name)?.dispose()
+        others.delete(name)
+      },
+    },
+    dispose() {
+      for (const other of others.values()) other.dispose()
+      own.dispose()
+    },
   }
 }
 
@@ -65,9 +101,9 @@ describeConnectionSource(
     yServer ??= await startYWebsocketServer()
     const server = yServer
     if (server.pid === -1) await server.restart()
-    return harnessOver(server, () => {
+    return harnessOver(server, (room) => {
       const doc = new Y.Doc()
-      const provider = new WebsocketProvider(server.url, nextRoom(), doc, {
+      const provider = new WebsocketProvider(server.url, room, doc, {
         connect: false,
         WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
         disableBc: true,
@@ -76,6 +112,7 @@ describeConnectionSource(
       })
       return {
         provider,
+        connect: () => provider.connect(),
         dispose() {
           provider.destroy()
           doc.destroy()
@@ -83,7 +120,7 @@ describeConnectionSource(
       }
     })
   },
-  { describe, it, afterEach, without: ['peers', 'peerData'] },
+  { describe, it, afterEach },
 )
 
 describeConnectionSource(
@@ -92,7 +129,7 @@ describeConnectionSource(
     hocusServer ??= await startHocuspocusServer({ token: 'contract' })
     const server = hocusServer
     if (server.pid === -1) await server.restart()
-    return harnessOver(server, () => {
+    return harnessOver(server, (room) => {
       const doc = new Y.Doc()
       const socket = new HocuspocusProviderWebsocket({
         url: server.url,
@@ -104,12 +141,18 @@ describeConnectionSource(
       })
       const provider = new HocuspocusProvider({
         websocketProvider: socket,
-        name: nextRoom(),
+        name: room,
         document: doc,
         token: 'contract',
       })
+      if (!provider.awareness) throw new Error('a HocuspocusProvider made without awareness')
       return {
-        provider,
+        // Made with awareness (the default), so it has one.
+        provider: provider as HocuspocusProvider & { readonly awareness: Awareness },
+        connect() {
+          provider.attach()
+          void socket.connect().catch(() => {})
+        },
         dispose() {
           // ws throws 'error' on a socket closed while connecting once Hocuspocus took its
           // listeners off (a server killed for good): give it one.
@@ -121,5 +164,5 @@ describeConnectionSource(
       }
     })
   },
-  { describe, it, afterEach, without: ['peers', 'peerData'] },
+  { describe, it, afterEach },
 )

@@ -37,15 +37,11 @@ export function closeTests(test: DefineTest): void {
     async (s) => {
       await s.online()
       if (s.can('peers')) {
-        for (const id of PEERS)
-          await within(
-            Promise.resolve().then(() => s.harness.peers!.join(id)),
-            s.timeout,
-            `harness.peers.join(${show(id)})`,
-          )
+        const ids: string[] = []
+        for (const name of PEERS) ids.push(await s.joinPeer(name))
         await s.rec.waitFor(
-          `${PEERS.map((id) => show(id)).join(' and ')} in getPeers()`,
-          () => PEERS.every((id) => s.source.getPeers().has(id)),
+          `${PEERS.map((name) => s.peerLabel(name)).join(' and ')} in getPeers()`,
+          () => ids.every((id) => s.source.getPeers().has(id)),
           s.timeout,
         )
       }

@@ -9,35 +9,57 @@ import { check, show } from './assert.js'
 import { record, within, type Recorder } from './recorder.js'
 
 /**
- * What a harness may do to the peers of the source: other users of the same service.
+ * What a harness may do to the peers of the source: other users of the same service. The suite
+ * names each peer it makes (`'contract-ann'`, `'contract-bob'`) and passes that name to every
+ * lever. Where the service lets a user choose its id, the harness uses the name as the id and
+ * `join` returns nothing. Where the service assigns the id itself (a Yjs client id, a socket
+ * id), `join` returns that id, or a promise of it: the suite then looks for the peer under it in
+ * `getPeers()` and in the peer events, and still calls `update` and `leave` with the name.
  *
  * @example
  * ```ts
+ * // A service whose users choose their ids: the name is the id.
  * const others = new Map<string, MyClient>()
  * const peers: SourceHarnessPeers = {
- *   async join(id, data) {
+ *   async join(name, data) {
  *     const other = new MyClient(server.url)
- *     others.set(id, other)
- *     await other.login({ user: id, presence: data })
+ *     others.set(name, other)
+ *     await other.login({ user: name, presence: data })
  *   },
- *   update: (id, data) => others.get(id)?.setPresence(data),
- *   leave: (id) => others.get(id)?.close(),
+ *   update: (name, data) => others.get(name)?.setPresence(data),
+ *   leave: (name) => others.get(name)?.close(),
+ * }
+ *
+ * // A service that assigns ids: join returns the one the source will see.
+ * const sockets = new Map<string, Socket>()
+ * const assigned: SourceHarnessPeers = {
+ *   async join(name, data) {
+ *     const socket = io(server.url, { auth: { presence: data } })
+ *     sockets.set(name, socket)
+ *     await new Promise((connected) => socket.once('connect', connected))
+ *     return socket.id
+ *   },
+ *   update: (name, data) => void sockets.get(name)?.emit('presence', data),
+ *   leave: (name) => void sockets.get(name)?.disconnect(),
  * }
  * ```
  */
 export interface SourceHarnessPeers {
   /**
-   * Another user, `id`, comes online (with `data` as its presence data when the service has
-   * any). May resolve before the source has heard of it: the suite waits for `peerJoined`.
+   * Another user, the suite's `name` for it, comes online (with `data` as its presence data
+   * when the service has any). Returns nothing when `name` is the peer's id in the source, or
+   * the id the service gave the peer (a non-empty string: `String(id)` for a number). May
+   * resolve before the source has heard of the peer: the suite waits for its `peerJoined`.
    */
-  join(id: string, data?: unknown): void | Promise<void>
+  join(name: string, data?: unknown): void | string | Promise<void | string>
   /**
-   * Peer `id` changes its presence data. Leave it out when the service has no per-user data;
-   * then `join` may ignore `data`, and the tests of peer data are skipped with `'peerData'`.
+   * The peer joined as `name` changes its presence data. Leave it out when the service has no
+   * per-user data; then `join` may ignore `data`, and the tests of peer data are skipped with
+   * `'peerData'`.
    */
-  update?(id: string, data: unknown): void | Promise<void>
-  /** Peer `id` leaves (quits, closes its connection). */
-  leave(id: string): void | Promise<void>
+  update?(name: string, data: unknown): void | Promise<void>
+  /** The peer joined as `name` leaves (quits, closes its connection). */
+  leave(name: string): void | Promise<void>
 }
 
 /**
@@ -84,7 +106,10 @@ export interface SourceHarness {
    * `without: ['lose']`.
    */
   lose?(): void | Promise<void>
-  /** Other users coming and going. Without it, pass `without: ['peers']`. */
+  /**
+   * Other users coming and going, each under a name the suite gives it; `join` returns the
+   * peer's id when the service assigns one. Without it, pass `without: ['peers']`.
+   */
   readonly peers?: SourceHarnessPeers
   /** The id the source's own user has in the service, when it has one: never one of its peers. */
   readonly selfId?: string
@@ -140,6 +165,15 @@ export interface Session {
   readonly timeout: number
   /** Whether the harness has `capability` and the user did not opt out of it. */
   can(capability: SourceCapability): boolean
+  /**
+   * Runs `harness.peers.join(name, data)` within the timeout; resolves with the peer's id in the
+   * source: what `join` returned, or `name` when it returned nothing.
+   */
+  joinPeer(name: string, data?: unknown): Promise<string>
+  /** The id in the source of the peer joined as `name` (`name` itself before it joined). */
+  peerId(name: string): string
+  /** How a failure message names the peer joined as `name`: its id, and the name if another. */
+  peerLabel(name: string): string
   /** Runs `harness[lever]()` within the timeout. */
   lever(name: 'goOnline' | 'drop' | 'restore' | 'giveUp' | 'lose'): Promise<void>
   /** Waits until the source's snapshot has `state` (within the timeout). */
@@ -206,6 +240,8 @@ export function startSession(
   }
 
   const rec = record(source)
+  /** The suite's name of each peer the harness joined → its id in the source. */
+  const peerIds = new Map<string, string>()
   const stateIs = (state: ConnectionState) => () => source.getSnapshot().state == state
 
   const session: Session = {
@@ -214,6 +250,35 @@ export function startSession(
     rec,
     timeout,
     can: (capability) => !without.has(capability) && has(harness, capability),
+    async joinPeer(name, data) {
+      const peers = harness.peers
+      if (!peers) throw new TypeError('The harness has no peers')
+      const call = `harness.peers.join(${show(name)}${data === undefined ? '' : `, ${show(data)}`})`
+      const returned: unknown = await within(
+        Promise.resolve().then(() =>
+          data === undefined ? peers.join(name) : peers.join(name, data),
+        ),
+        timeout,
+        call,
+      )
+      if (returned !== undefined && !(typeof returned == 'string' && returned.length > 0))
+        throw new TypeError(
+          `${call} returned ${show(returned)}. Return nothing when the peer's id in the source is the name given to join, or the id the service gave the peer as a non-empty string (String(id) for a number).`,
+        )
+      const id = typeof returned == 'string' ? returned : name
+      for (const [other, otherId] of peerIds)
+        if (other != name && otherId == id)
+          throw new Error(
+            `${call} returned ${show(id)}, which harness.peers.join(${show(other)}) returned too: each peer is another user, with an id of its own`,
+          )
+      peerIds.set(name, id)
+      return id
+    },
+    peerId: (name) => peerIds.get(name) ?? name,
+    peerLabel(name) {
+      const id = session.peerId(name)
+      return id == name ? show(id) : `${show(id)} (joined as ${show(name)})`
+    },
     lever(name) {
       const run = harness[name]
       if (typeof run != 'function') throw new TypeError(`The harness has no ${name}()`)

@@ -11,19 +11,13 @@ import { within } from './recorder.js'
 const ANN = 'contract-ann'
 const BOB = 'contract-bob'
 
-/** Runs `harness.peers[action](id, data)` within the timeout. */
-function peerLever(s: Session, action: 'join' | 'update' | 'leave', id: string, data?: unknown) {
+/** Runs `harness.peers[action](name, data)` within the timeout. */
+function peerLever(s: Session, action: 'update' | 'leave', name: string, data?: unknown) {
   const peers = s.harness.peers!
-  const call = `harness.peers.${action}(${show(id)}${data === undefined ? '' : `, ${show(data)}`})`
+  const call = `harness.peers.${action}(${show(name)}${data === undefined ? '' : `, ${show(data)}`})`
   return within(
     Promise.resolve().then(() =>
-      action == 'join'
-        ? data === undefined
-          ? peers.join(id)
-          : peers.join(id, data)
-        : action == 'update'
-          ? peers.update!(id, data)
-          : peers.leave(id),
+      action == 'update' ? peers.update!(name, data) : peers.leave(name),
     ),
     s.timeout,
     call,
@@ -32,21 +26,39 @@ function peerLever(s: Session, action: 'join' | 'update' | 'leave', id: string, 
 
 const peerEvents = (
   s: Session,
-  name: 'peerJoined' | 'peerLeft' | 'peerUpdated',
-  id: string,
+  event: 'peerJoined' | 'peerLeft' | 'peerUpdated',
+  name: string,
   from = 0,
-) => s.rec.events(name, from).filter(({ entry }) => entry.args[0].id === id)
+) => {
+  const id = s.peerId(name)
+  return s.rec.events(event, from).filter(({ entry }) => entry.args[0].id === id)
+}
 
-/** `harness.peers.join(id)`, then the `peerJoined` for it. */
-async function join(s: Session, id: string, data?: unknown) {
+/**
+ * `harness.peers.join(name)`, then the `peerJoined` for the peer's id. When none comes and
+ * other peers joined, the id `join` returned is likely not the one the source uses: say so.
+ */
+async function join(s: Session, name: string, data?: unknown) {
   const from = s.rec.mark()
-  await peerLever(s, 'join', id, data)
-  await s.rec.waitFor(
-    `peerJoined for ${show(id)}`,
-    () => peerEvents(s, 'peerJoined', id, from).length > 0,
-    s.timeout,
-  )
-  return peerEvents(s, 'peerJoined', id, from)[0]!
+  const id = await s.joinPeer(name, data)
+  try {
+    await s.rec.waitFor(
+      `peerJoined for ${s.peerLabel(name)}`,
+      () => peerEvents(s, 'peerJoined', name, from).length > 0,
+      s.timeout,
+    )
+  } catch (error) {
+    const others = s.rec
+      .events('peerJoined', from)
+      .map(({ entry }) => entry.args[0].id)
+      .filter((other) => other !== id)
+    if (!others.length) throw error
+    throw new Error(
+      `${(error as Error).message}. Meanwhile peerJoined came for ${others.map(show).join(', ')}: if the source gives peers ids of its own, harness.peers.join(${show(name)}) must return the id it gives this one (it ${id == name ? 'returned nothing, so the suite looked for the name' : `returned ${show(id)}`}).`,
+      { cause: error },
+    )
+  }
+  return peerEvents(s, 'peerJoined', name, from)[0]!
 }
 
 /** A peer as the contract describes it: `id`, `online`, times, and `leftReason` only when gone. */
@@ -87,16 +99,20 @@ export function peerTests(test: DefineTest): void {
     async (s) => {
       await s.online()
       const { entry } = await join(s, ANN)
+      const ann = s.peerId(ANN)
       const [peer] = entry.args
-      checkPeer(peer, ANN, true, 'the peer given to peerJoined')
+      checkPeer(peer, ann, true, 'the peer given to peerJoined')
       check(
-        entry.peers?.get(ANN)?.online === true,
+        entry.peers?.get(ann)?.online === true,
         () =>
-          `inside peerJoined, getPeers() should already hold ${show(ANN)}; it held ${show(entry.peers)}`,
+          `inside peerJoined, getPeers() should already hold ${s.peerLabel(ANN)}; it held ${show(entry.peers)}`,
       )
       checkPeerMap(s, entry.peers!, 'inside peerJoined')
       const now = s.source.getPeers()
-      check(now.has(ANN), () => `after peerJoined, getPeers() lacks ${show(ANN)}: ${show(now)}`)
+      check(
+        now.has(ann),
+        () => `after peerJoined, getPeers() lacks ${s.peerLabel(ANN)}: ${show(now)}`,
+      )
       checkPeerMap(s, now, 'after a join')
       const self = s.harness.selfId
       if (self !== undefined)
@@ -116,6 +132,7 @@ export function peerTests(test: DefineTest): void {
     async (s) => {
       await s.online()
       await join(s, ANN)
+      const ann = s.peerId(ANN)
       const first = s.source.getPeers()
       check(first instanceof Map, () => `getPeers() should return a Map, got ${show(first)}`)
       check(
@@ -124,7 +141,7 @@ export function peerTests(test: DefineTest): void {
       )
       const copy = first as Map<string, Peer>
       try {
-        copy.delete(ANN)
+        copy.delete(ann)
         copy.set('contract-intruder', {
           id: 'contract-intruder',
           online: true,
@@ -136,8 +153,9 @@ export function peerTests(test: DefineTest): void {
       }
       const after = s.source.getPeers()
       check(
-        after.has(ANN),
-        () => `deleting from the Map getPeers() returned removed ${show(ANN)} from the source`,
+        after.has(ann),
+        () =>
+          `deleting from the Map getPeers() returned removed ${s.peerLabel(ANN)} from the source`,
       )
       check(
         !after.has('contract-intruder'),
@@ -157,11 +175,12 @@ export function peerTests(test: DefineTest): void {
         { mood: 'calm' },
         'data of the peer given to peerJoined',
       )
-      const held = s.source.getPeers().get(ANN)!
+      const ann = s.peerId(ANN)
+      const held = s.source.getPeers().get(ann)!
       const from = s.rec.mark()
       await peerLever(s, 'update', ANN, { mood: 'busy' })
       await s.rec.waitFor(
-        `peerUpdated for ${show(ANN)} with data {"mood":"busy"}`,
+        `peerUpdated for ${s.peerLabel(ANN)} with data {"mood":"busy"}`,
         () =>
           peerEvents(s, 'peerUpdated', ANN, from).some(
             ({ entry }) => show(entry.args[0].data) === show({ mood: 'busy' }),
@@ -170,7 +189,7 @@ export function peerTests(test: DefineTest): void {
       )
       const { entry } = peerEvents(s, 'peerUpdated', ANN, from).at(-1)!
       const [peer] = entry.args
-      checkPeer(peer, ANN, true, 'the peer given to peerUpdated')
+      checkPeer(peer, ann, true, 'the peer given to peerUpdated')
       check(
         peer !== held,
         'peerUpdated gave the same object as before the update; a peer is immutable, give a new one',
@@ -181,7 +200,7 @@ export function peerTests(test: DefineTest): void {
         'data of the peer object held before the update (a peer must not change in place)',
       )
       checkEqual(
-        entry.peers?.get(ANN)?.data,
+        entry.peers?.get(ann)?.data,
         { mood: 'busy' },
         'inside peerUpdated, the data getPeers() holds for the peer',
       )
@@ -194,25 +213,26 @@ export function peerTests(test: DefineTest): void {
     async (s) => {
       await s.online()
       await join(s, ANN)
+      const ann = s.peerId(ANN)
       const from = s.rec.mark()
       await peerLever(s, 'leave', ANN)
       await s.rec.waitFor(
-        `peerLeft for ${show(ANN)}`,
+        `peerLeft for ${s.peerLabel(ANN)}`,
         () => peerEvents(s, 'peerLeft', ANN, from).length > 0,
         s.timeout,
       )
       const left = peerEvents(s, 'peerLeft', ANN, from)
-      checkSame(left.length, 1, `peerLeft events for ${show(ANN)}`)
+      checkSame(left.length, 1, `peerLeft events for ${s.peerLabel(ANN)}`)
       const { entry } = left[0]!
-      checkPeer(entry.args[0], ANN, false, 'the peer given to peerLeft')
+      checkPeer(entry.args[0], ann, false, 'the peer given to peerLeft')
       check(
-        !entry.peers?.has(ANN),
+        !entry.peers?.has(ann),
         () =>
-          `inside peerLeft, getPeers() should no longer hold ${show(ANN)}; it held ${show(entry.peers)}`,
+          `inside peerLeft, getPeers() should no longer hold ${s.peerLabel(ANN)}; it held ${show(entry.peers)}`,
       )
       check(
-        !s.source.getPeers().has(ANN),
-        () => `after peerLeft, getPeers() still holds ${show(ANN)}`,
+        !s.source.getPeers().has(ann),
+        () => `after peerLeft, getPeers() still holds ${s.peerLabel(ANN)}`,
       )
     },
     { steps: 4, needs: ['peers'] },
@@ -226,11 +246,12 @@ export function peerTests(test: DefineTest): void {
       await join(s, BOB)
       await s.drop()
       await s.restore()
+      const [ann, bob] = [s.peerId(ANN), s.peerId(BOB)]
       await s.rec.waitFor(
-        `${show(ANN)} and ${show(BOB)} back in getPeers() after the rejoin`,
+        `${s.peerLabel(ANN)} and ${s.peerLabel(BOB)} back in getPeers() after the rejoin`,
         () => {
           const peers = s.source.getPeers()
-          return peers.has(ANN) && peers.has(BOB)
+          return peers.has(ann) && peers.has(bob)
         },
         s.timeout,
       )
