@@ -10,13 +10,12 @@
  * awareness state is the peer's data, and `peers.join` returns its client id. It leaves by
  * destroying its provider, which removes its state: the source sees it leave `QUIT`.
  */
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
+import type { HocuspocusProvider } from '@hocuspocus/provider'
 import { afterAll, afterEach, describe, it } from 'vitest'
-import { WebSocket } from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
+import type { WebsocketProvider } from 'y-websocket'
 import { fromYjs, type FromYjsOptions } from '../../src/adapters/yjs.js'
 import { describeConnectionSource, type SourceHarness } from '../../src/testing/index.js'
+import { hocuspocusProvider, yWebsocketProvider } from '../helpers/yjsClients.js'
 import {
   startHocuspocusServer,
   startYWebsocketServer,
@@ -102,22 +101,12 @@ describeConnectionSource(
     const server = yServer
     if (server.pid === -1) await server.restart()
     return harnessOver(server, (room) => {
-      const doc = new Y.Doc()
-      const provider = new WebsocketProvider(server.url, room, doc, {
+      // Its retries back off up to 2.5 s by default: keep them short.
+      const { provider, destroy } = yWebsocketProvider(server.url, room, {
         connect: false,
-        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-        disableBc: true,
-        // Its retries back off up to 2.5 s by default: keep them short.
         maxBackoffTime: 300,
       })
-      return {
-        provider,
-        connect: () => provider.connect(),
-        dispose() {
-          provider.destroy()
-          doc.destroy()
-        },
-      }
+      return { provider, connect: () => provider.connect(), dispose: destroy }
     })
   },
   { describe, it, afterEach },
@@ -130,20 +119,10 @@ describeConnectionSource(
     const server = hocusServer
     if (server.pid === -1) await server.restart()
     return harnessOver(server, (room) => {
-      const doc = new Y.Doc()
-      const socket = new HocuspocusProviderWebsocket({
-        url: server.url,
-        WebSocketPolyfill: WebSocket,
-        autoConnect: false,
-        delay: 100,
-        minDelay: 100,
-        maxDelay: 300,
-      })
-      const provider = new HocuspocusProvider({
-        websocketProvider: socket,
-        name: room,
-        document: doc,
+      const { socket, provider, destroy } = hocuspocusProvider(server.url, room, {
         token: 'contract',
+        autoConnect: false,
+        maxDelay: 300,
       })
       if (!provider.awareness) throw new Error('a HocuspocusProvider made without awareness')
       return {
@@ -153,14 +132,7 @@ describeConnectionSource(
           provider.attach()
           void socket.connect().catch(() => {})
         },
-        dispose() {
-          // ws throws 'error' on a socket closed while connecting once Hocuspocus took its
-          // listeners off (a server killed for good): give it one.
-          socket.webSocket?.addEventListener('error', () => {})
-          provider.destroy()
-          socket.destroy()
-          doc.destroy()
-        },
+        dispose: destroy,
       }
     })
   },

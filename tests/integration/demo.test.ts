@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, test } from 'vitest'
-import { WebSocket } from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
+import type { WebsocketProvider } from 'y-websocket'
+import type * as Y from 'yjs'
 import { startYjsServer, type YjsDemoServer } from '../../demo/yjsServer.js'
 import { fromYjs, type YjsSource } from '../../src/adapters/yjs.js'
 import { figures } from '../helpers/figures.js'
+import { yWebsocketProvider } from '../helpers/yjsClients.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 import { now } from './support.js'
 
@@ -128,12 +128,7 @@ afterEach(async () => {
 })
 
 function yClient(url: string, room: string): YClient {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(url, room, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    // Node 20 has a global BroadcastChannel: two providers here would sync through it.
-    disableBc: true,
-  })
+  const { doc, provider, destroy } = yWebsocketProvider(url, room)
   const source = fromYjs(provider)
   const client = {
     doc,
@@ -141,8 +136,7 @@ function yClient(url: string, room: string): YClient {
     source,
     close() {
       source.close()
-      provider.destroy()
-      doc.destroy()
+      destroy()
     },
   }
   yClients.push(client)

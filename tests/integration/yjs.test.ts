@@ -10,14 +10,12 @@
  * watchdog fires at its next check (every 3 s) exactly as it would 30 s later; the real-time
  * versions run with LINKLIGHT_SLOW_TESTS=1 (about 35 s each).
  */
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { WebSocket } from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { fromYjs, type YjsSource } from '../../src/adapters/yjs.js'
 import type { Peer } from '../../src/core/peers.js'
 import { startSilentProxy, type SilentProxy } from '../helpers/silentProxy.js'
+import { hocuspocusProvider, yWebsocketProvider } from '../helpers/yjsClients.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 import {
   startHocuspocusServer,
@@ -71,18 +69,9 @@ function watch(source: YjsSource, label: string) {
 // ─── y-websocket ────────────────────────────────────────────────────────────────────────────
 
 function yProvider(url: string, room: string) {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(url, room, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    // Node 20 has a global BroadcastChannel: two providers of one room in this process would
-    // otherwise sync through it rather than through the server.
-    disableBc: true,
-  })
-  cleanups.push(() => {
-    provider.destroy()
-    doc.destroy()
-  })
-  return { doc, provider }
+  const client = yWebsocketProvider(url, room)
+  cleanups.push(client.destroy)
+  return client
 }
 
 /** The listeners on a lib0 Observable (`_observers`: event name → Set). */
@@ -282,32 +271,9 @@ function hocusProvider(
   name: string,
   options: { token?: string; messageReconnectTimeout?: number } = {},
 ) {
-  const doc = new Y.Doc()
-  const socket = new HocuspocusProviderWebsocket({
-    url,
-    WebSocketPolyfill: WebSocket,
-    delay: 100,
-    minDelay: 100,
-    maxDelay: 500,
-    ...(options.messageReconnectTimeout !== undefined && {
-      messageReconnectTimeout: options.messageReconnectTimeout,
-    }),
-  })
-  const provider = new HocuspocusProvider({
-    websocketProvider: socket,
-    name,
-    document: doc,
-    ...(options.token !== undefined && { token: options.token }),
-  })
-  cleanups.push(() => {
-    // ws throws 'error' on a socket closed while connecting once Hocuspocus took its
-    // listeners off (a server killed for good): give it one.
-    socket.webSocket?.addEventListener('error', () => {})
-    provider.destroy()
-    socket.destroy()
-    doc.destroy()
-  })
-  return { doc, socket, provider }
+  const client = hocuspocusProvider(url, name, options)
+  cleanups.push(client.destroy)
+  return client
 }
 
 describe('fromYjs over Hocuspocus (@hocuspocus/server 4)', () => {

@@ -3,12 +3,12 @@
  * `HocuspocusProvider` on a socket of its own, with awareness `{ user: { name, color } }`,
  * wrapped with `fromYjs`, and a record of everything its source said, with times.
  */
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
-import { WebSocket } from 'ws'
+import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import * as Y from 'yjs'
 import { fromYjs, type YjsSource } from '../../src/adapters/yjs.js'
 import type { Peer } from '../../src/core/peers.js'
 import { waitFor } from '../helpers/wait.js'
+import { hocuspocusProvider } from '../helpers/yjsClients.js'
 
 /** Milliseconds on a monotonic clock. */
 export const now = () => performance.now()
@@ -66,15 +66,8 @@ export function clusterClient(
   user: User,
   doc: Y.Doc = new Y.Doc(),
 ): ClusterClient {
-  const socket = new HocuspocusProviderWebsocket({
-    url,
-    WebSocketPolyfill: WebSocket,
-    // Retry fast (the defaults start at 1 s and grow to 30 s, with jitter).
-    delay: 100,
-    minDelay: 100,
-    maxDelay: 500,
-  })
-  const provider = new HocuspocusProvider({ websocketProvider: socket, name: room, document: doc })
+  // The document is the caller's (it outlives a provider moved to another node): not destroyed.
+  const { socket, provider } = hocuspocusProvider(url, room, { doc })
   provider.setAwarenessField('user', user)
   const source = fromYjs(provider)
   const states: string[] = []

@@ -5,12 +5,12 @@
  * provider reports when its server crashes, comes back, or goes silent is written down here, so
  * the adapter's tests can rely on it.
  */
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
+import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { WebSocket } from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
+import type { WebsocketProvider } from 'y-websocket'
+import type * as Y from 'yjs'
 import { figures } from '../helpers/figures.js'
+import { hocuspocusProvider, yWebsocketProvider } from '../helpers/yjsClients.js'
 import { startRedis, subscriberCount, type RedisServer } from '../helpers/redisServer.js'
 import { startSilentProxy, type SilentProxy } from '../helpers/silentProxy.js'
 import { sleep, waitFor } from '../helpers/wait.js'
@@ -48,20 +48,11 @@ interface YClient {
 
 /** A y-websocket provider for `roomName` at `url`, destroyed after the test. */
 function yClient(url: string, roomName: string): YClient {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(url, roomName, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    // Node 20 has a global BroadcastChannel: without this, two providers of one room in this
-    // process would sync through it instead of through the server.
-    disableBc: true,
-  })
+  const { doc, provider, destroy } = yWebsocketProvider(url, roomName)
   const client: YClient = { doc, provider, statuses: [], syncs: [] }
   provider.on('status', ({ status }) => client.statuses.push({ status, at: now() }))
   provider.on('sync', (synced) => client.syncs.push({ synced, at: now() }))
-  cleanups.push(() => {
-    provider.destroy()
-    doc.destroy()
-  })
+  cleanups.push(destroy)
   return client
 }
 
@@ -269,24 +260,7 @@ interface HocusOptions {
 
 /** A Hocuspocus provider of `name` at `url` on a socket of its own, destroyed after the test. */
 function hocusClient(url: string, name: string, options: HocusOptions = {}): HocusClient {
-  const doc = new Y.Doc()
-  const socket = new HocuspocusProviderWebsocket({
-    url,
-    WebSocketPolyfill: WebSocket,
-    // Retry fast (the defaults start at 1 s and grow to 30 s, with jitter).
-    delay: 100,
-    minDelay: 100,
-    maxDelay: 500,
-    ...(options.messageReconnectTimeout !== undefined && {
-      messageReconnectTimeout: options.messageReconnectTimeout,
-    }),
-  })
-  const provider = new HocuspocusProvider({
-    websocketProvider: socket,
-    name,
-    document: doc,
-    ...(options.token !== undefined && { token: options.token }),
-  })
+  const { doc, socket, provider, destroy } = hocuspocusProvider(url, name, options)
   // With a socket passed in, the provider does not attach itself.
   provider.attach()
   const client: HocusClient = {
@@ -304,11 +278,7 @@ function hocusClient(url: string, name: string, options: HocusOptions = {}): Hoc
   provider.on('authenticationFailed', ({ reason }: { reason: string }) =>
     client.authFailures.push(reason),
   )
-  cleanups.push(() => {
-    provider.destroy()
-    socket.destroy()
-    doc.destroy()
-  })
+  cleanups.push(destroy)
   return client
 }
 
