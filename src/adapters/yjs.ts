@@ -245,6 +245,13 @@ function hocuspocusDriver(provider: HocuspocusProviderLike): Driver {
     },
     authenticate({ token }) {
       if (token !== undefined) provider.configuration.token = token
+      if (linkUp() && !authenticated) {
+        // The server refused (or has not yet answered) the last token: the document is not
+        // open there, so the new token simply follows. Closing the document first would put
+        // the close in the server's queue for it, replayed after the new token is accepted.
+        void provider.sendToken().then(() => provider.startSync())
+        return
+      }
       if (linkUp()) {
         // Closes this document on the socket and opens it again: the token is sent anew,
         // without dropping the socket other documents may share.

@@ -161,6 +161,10 @@ export interface HocuspocusProviderLike {
   attach(): void
   detach(): void
   disconnect(): void
+  /** Sends the token for this document on the socket (again). */
+  sendToken(): Promise<void>
+  /** Starts the document's sync (sync step 1, and awareness). */
+  startSync(): void
 }
 
 /**
