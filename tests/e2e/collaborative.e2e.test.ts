@@ -1,8 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Demo } from '../../demo/startDemo.js'
-import { figures } from '../helpers/figures.js'
-import { launchChromium, now, openTab, pageUrl, startTestDemo, waitUntil } from './support.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { now, openTab, pageUrl, useDemoSession, waitUntil } from './support.js'
 
 // The demo page's Collaborative panel in real Chromium: two tabs edit one Y.Text through the
 // demo's y-websocket server, list each other from their awareness states, and the panel's own
@@ -11,27 +9,13 @@ import { launchChromium, now, openTab, pageUrl, startTestDemo, waitUntil } from 
 const ENTER_DELAY = 1000 // the store's smoothing: a dip from green shows once it has lasted 1 s
 const MARGIN = 1500
 
-let demo: Demo | undefined
-let browser: Browser | undefined
-const contexts: BrowserContext[] = []
-const measured: Record<string, number> = {}
+const session = useDemoSession('demo Collaborative panel (e2e, Chromium)')
+const { contexts, measured } = session
 let ada: Page
 let bob: Page
 
-beforeAll(async () => {
-  demo = await startTestDemo()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  figures({ test: 'demo Collaborative panel (e2e, Chromium)', ...measured })
-  await Promise.allSettled(contexts.map((context) => context.close()))
-  await browser?.close()
-  await demo?.close()
-})
-
 async function tab(id: string) {
-  const opened = await openTab(browser!, pageUrl(demo!, { id }))
+  const opened = await openTab(session.browser, pageUrl(session.demo, { id }))
   contexts.push(opened.context)
   return opened.page
 }
@@ -125,7 +109,7 @@ describe('the Collaborative panel', () => {
     expect(now() - killedAt).toBeGreaterThanOrEqual(ENTER_DELAY - 20)
     await waitForYjsTone(bob, 'neutral', 3000)
     expect(await ada.getByTestId('yjs-state').textContent()).toMatch(/^RECONNECTING · /)
-    expect(demo!.yjs.state().listening).toBe(false)
+    expect(session.demo.yjs.state().listening).toBe(false)
     // The reference server is untouched: the header badge stays green.
     expect(await ada.getByTestId('badge').getAttribute('data-tone')).toBe('good')
 
@@ -179,15 +163,15 @@ describe('the Collaborative panel', () => {
 
   test('the Yjs endpoints refuse other origins, other methods and unknown actions', async () => {
     const post = (path: string, headers: Record<string, string> = {}) =>
-      fetch(new URL(path, demo!.url), { method: 'POST', headers })
+      fetch(new URL(path, session.demo.url), { method: 'POST', headers })
     expect((await post('/api/yjs/kill', { origin: 'http://example.com' })).status).toBe(403)
     expect((await post('/api/yjs/explode')).status).toBe(404)
     expect((await post('/api/yjs/__proto__')).status).toBe(404)
-    expect((await fetch(new URL('/api/yjs/kill', demo!.url))).status).toBe(405)
-    expect(await (await fetch(new URL('/api/yjs', demo!.url))).json()).toEqual({
+    expect((await fetch(new URL('/api/yjs/kill', session.demo.url))).status).toBe(405)
+    expect(await (await fetch(new URL('/api/yjs', session.demo.url))).json()).toEqual({
       listening: true,
       silenced: false,
     })
-    expect(demo!.yjs.state()).toEqual({ listening: true, silenced: false })
+    expect(session.demo.yjs.state()).toEqual({ listening: true, silenced: false })
   })
 })

@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
 import { faultControls } from '../../demo/faultControls.js'
-import type { Demo } from '../../demo/startDemo.js'
-import { figures } from '../helpers/figures.js'
 import { sleep } from '../helpers/wait.js'
 import {
-  launchChromium,
   now,
   openTab,
   pageUrl,
   peersOf,
-  startTestDemo,
+  useDemoSession,
   toneOf,
   waitForTone,
   waitUntil,
@@ -19,32 +16,18 @@ import {
 
 // The demo page in real Chromium: two tabs are two peers; the reference server's faults move
 // the header badge through green, amber and red with the timings the page promises.
-// The store's smoothing: a dip from green shows once it has lasted this long (SPEC).
+// The store's smoothing: a dip from green shows once it has lasted this long.
 const ENTER_DELAY = 1000
 // What a loaded machine may add to it: polling, rendering, parallel test files.
 const MARGIN = 1500
 
-let demo: Demo | undefined
-let browser: Browser | undefined
-const contexts: BrowserContext[] = []
-const measured: Record<string, number> = {}
+const session = useDemoSession('demo page (e2e, Chromium)')
+const { contexts, measured } = session
 let ada: Page
 let bob: Page
 
-beforeAll(async () => {
-  demo = await startTestDemo()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  figures({ test: 'demo page (e2e, Chromium)', ...measured })
-  await Promise.allSettled(contexts.map((context) => context.close()))
-  await browser?.close()
-  await demo?.close()
-})
-
 async function tab(params: Record<string, string | number>) {
-  const opened = await openTab(browser!, pageUrl(demo!, params))
+  const opened = await openTab(session.browser, pageUrl(session.demo, params))
   contexts.push(opened.context)
   return opened
 }
@@ -90,7 +73,7 @@ describe('the demo page', () => {
   test('kill: amber once the smoothing delay has passed, with a countdown outside the live region', async () => {
     await recordTones(ada)
     const killedAt = now()
-    await demo!.faults.kill()
+    await session.demo.faults.kill()
     const killTook = now() - killedAt
     // Both tabs polled at once; each figure runs from the kill to that tab's badge turning amber.
     const [adaMs, bobMs] = (
@@ -126,7 +109,7 @@ describe('the demo page', () => {
 
   test('restart: green again at the next attempt, and the peers are back', async () => {
     const restartedAt = now()
-    await demo!.faults.restart()
+    await session.demo.faults.restart()
     await Promise.all([waitForTone(ada, 'good', 8000), waitForTone(bob, 'good', 8000)])
     measured.restartToGreenMs = round(now() - restartedAt)
     await waitUntil(
@@ -146,7 +129,7 @@ describe('the demo page', () => {
 
   test('kill with 2 attempts and no restart: red at once, no amber on the way, until Retry now', async () => {
     // ?attempts=2&increment=300: attempt 1 at once, attempt 2 300 ms later, then ERROR.
-    await ada.goto(pageUrl(demo!, { id: 'ada', attempts: 2, increment: 300 }))
+    await ada.goto(pageUrl(session.demo, { id: 'ada', attempts: 2, increment: 300 }))
     await waitForTone(ada, 'good', 10_000)
     await waitUntil(
       () => peersOf(bob),
@@ -157,7 +140,7 @@ describe('the demo page', () => {
     await recordTones(ada)
 
     const killedAt = now()
-    await demo!.faults.kill()
+    await session.demo.faults.kill()
     await waitForTone(ada, 'bad', 5000)
     measured.killToRedMs_attempts2_increment300 = round(now() - killedAt)
     // ERROR shows at once; the dip before it was shorter than the smoothing delay.
@@ -169,7 +152,7 @@ describe('the demo page', () => {
     expect(await ada.getByTestId('retry-countdown').count()).toBe(0)
 
     // The server comes back: bob, still retrying, returns by himself; ada has given up.
-    await demo!.faults.restart()
+    await session.demo.faults.restart()
     await waitForTone(bob, 'good', 8000)
     await sleep(1000)
     expect(await toneOf(ada)).toBe('bad')
@@ -202,13 +185,13 @@ describe('the demo page', () => {
   })
 
   test('the fault buttons reach the server: reject sign-in, kill and restart from the page', async () => {
-    await ada.goto(pageUrl(demo!, { id: 'ada' })) // the default timings again
+    await ada.goto(pageUrl(session.demo, { id: 'ada' })) // the default timings again
     await waitForTone(ada, 'good', 10_000)
     const button = (name: string) => ada.getByRole('button', { name, exact: true })
     const state = () => ada.getByTestId('fault-state').textContent()
     await button('Reject sign-in').click()
     await waitUntil(state, (s) => s?.includes('sign-in refused') ?? false, 3000, 'refused')
-    expect(demo!.faults.state().rejectAuth).toBe(true)
+    expect(session.demo.faults.state().rejectAuth).toBe(true)
     expect(await toneOf(ada)).toBe('good') // connected tabs are not asked again
 
     await button('Kill server').click()
@@ -233,7 +216,7 @@ describe('the demo page', () => {
       await button(name).click()
       await waitUntil(state, (s) => s?.includes(expected) ?? false, 3000, expected)
     }
-    expect(demo!.faults.state()).toEqual({
+    expect(session.demo.faults.state()).toEqual({
       listening: true,
       blackhole: false,
       delayMs: 0,
@@ -243,12 +226,12 @@ describe('the demo page', () => {
 
   test('the endpoints refuse other origins, other methods and unknown actions', async () => {
     const post = (path: string, headers: Record<string, string> = {}) =>
-      fetch(new URL(path, demo!.url), { method: 'POST', headers })
+      fetch(new URL(path, session.demo.url), { method: 'POST', headers })
     expect((await post('/api/faults/kill', { origin: 'http://example.com' })).status).toBe(403)
     expect((await post('/api/faults/explode')).status).toBe(404)
     expect((await post('/api/faults/delay/999999')).status).toBe(404)
-    expect((await fetch(new URL('/api/faults/kill', demo!.url))).status).toBe(405)
-    expect(demo!.faults.state().listening).toBe(true)
+    expect((await fetch(new URL('/api/faults/kill', session.demo.url))).status).toBe(405)
+    expect(session.demo.faults.state().listening).toBe(true)
   })
 
   test('the README describes every button as the page does', () => {

@@ -8,8 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { startDemo, type Demo } from '../../demo/startDemo.js'
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js'
+import { figures } from '../helpers/figures.js'
 import { waitFor } from '../helpers/wait.js'
 
 /** Debian's Chromium; throws (so the tests fail, never skip) when it is not installed. */
@@ -109,3 +111,48 @@ export async function waitForTone(page: Page, tone: string, timeoutMs: number): 
 /** The ids in a page's peers panel, in the order shown. */
 export const peersOf = (page: Page) =>
   page.locator('[data-peer-id]').evaluateAll((items) => items.map((li) => li.textContent))
+
+/** The demo and a Chromium one e2e file shares, with the tabs it opened and its figures. */
+export interface DemoSession {
+  readonly demo: Demo
+  readonly browser: Browser
+  /** Every tab's context: closed after the file. */
+  readonly contexts: BrowserContext[]
+  /** Figures the tests measured: printed after the file. */
+  readonly measured: Record<string, number>
+}
+
+/**
+ * Starts the demo and Chromium before the file's tests and closes them, with every tab, after
+ * them, printing what was measured as `figures({ test: name, … })`.
+ */
+export function useDemoSession(name: string): DemoSession {
+  let demo: Demo | undefined
+  let browser: Browser | undefined
+  const contexts: BrowserContext[] = []
+  const measured: Record<string, number> = {}
+  beforeAll(async () => {
+    demo = await startTestDemo()
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    figures({ test: name, ...measured })
+    await Promise.allSettled(contexts.map((context) => context.close()))
+    await browser?.close()
+    await demo?.close()
+  })
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the demo session has not started (beforeAll)')
+    return value
+  }
+  return {
+    get demo() {
+      return started(demo)
+    },
+    get browser() {
+      return started(browser)
+    },
+    contexts,
+    measured,
+  }
+}

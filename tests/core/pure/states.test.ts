@@ -50,24 +50,24 @@ const LINKLIGHT_REASONS = [
 ] as const
 
 describe('ConnectionState', () => {
-  it('SPEC: holds exactly the eight deepstream states, each named after itself', () => {
+  it('holds exactly the eight deepstream states, each named after itself', () => {
     expect(Object.keys(ConnectionState).sort()).toEqual([...STATES].sort())
     for (const [key, value] of Object.entries(ConnectionState)) expect(value).toBe(key)
   })
 
-  it('SPEC: is frozen', () => {
+  it('is frozen', () => {
     expect(Object.isFrozen(ConnectionState)).toBe(true)
   })
 })
 
 describe('ConnectionReason', () => {
-  it('SPEC: holds exactly the Agora reasons and the linklight-only reasons, each named after itself', () => {
+  it('holds exactly the Agora reasons and the linklight-only reasons, each named after itself', () => {
     const expected = [...AGORA_REASONS.map(([name]) => name), ...LINKLIGHT_REASONS]
     expect(Object.keys(ConnectionReason).sort()).toEqual([...expected].sort())
     for (const [key, value] of Object.entries(ConnectionReason)) expect(value).toBe(key)
   })
 
-  it('SPEC: is frozen', () => {
+  it('is frozen', () => {
     expect(Object.isFrozen(ConnectionReason)).toBe(true)
   })
 })
@@ -84,11 +84,11 @@ describe('toneOf', () => {
     ['ERROR', 'bad'],
   ]
 
-  it('SPEC: the table covers all eight states', () => {
+  it('the table covers all eight states', () => {
     expect(tones.map(([state]) => state).sort()).toEqual([...STATES].sort())
   })
 
-  it.each(tones)('SPEC: %s is %s', (state, tone) => {
+  it.each(tones)('%s is %s', (state, tone) => {
     expect(toneOf(state)).toBe(tone)
   })
 })
@@ -106,23 +106,23 @@ describe('phaseOf', () => {
     ['ERROR', 'FAILED', 'FAILED'],
   ]
 
-  it('SPEC: the table covers all eight states', () => {
+  it('the table covers all eight states', () => {
     expect(phases.map(([state]) => state).sort()).toEqual([...STATES].sort())
   })
 
-  it.each(phases)('SPEC: %s on a first connection is %s', (state, first) => {
+  it.each(phases)('%s on a first connection is %s', (state, first) => {
     expect(phaseOf(state)).toBe(first)
     expect(phaseOf(state, {})).toBe(first)
     expect(phaseOf(state, { reconnecting: false })).toBe(first)
   })
 
-  it.each(phases)('SPEC: %s while re-establishing an open link is %s', (state, _first, again) => {
+  it.each(phases)('%s while re-establishing an open link is %s', (state, _first, again) => {
     expect(phaseOf(state, { reconnecting: true })).toBe(again)
   })
 })
 
 describe('PhaseCode', () => {
-  it("SPEC: Agora's codes are DISCONNECTED 1, CONNECTING 2, CONNECTED 3, RECONNECTING 4, FAILED 5", () => {
+  it("Agora's codes are DISCONNECTED 1, CONNECTING 2, CONNECTED 3, RECONNECTING 4, FAILED 5", () => {
     expect({ ...PhaseCode }).toEqual({
       DISCONNECTED: 1,
       CONNECTING: 2,
@@ -135,11 +135,11 @@ describe('PhaseCode', () => {
 })
 
 describe('reasonCode', () => {
-  it.each(AGORA_REASONS)("SPEC: %s has Agora's code %i", (reason, code) => {
+  it.each(AGORA_REASONS)("%s has Agora's code %i", (reason, code) => {
     expect(reasonCode(reason)).toBe(code)
   })
 
-  it.each(LINKLIGHT_REASONS)('SPEC: linklight-only %s has code null', (reason) => {
+  it.each(LINKLIGHT_REASONS)('linklight-only %s has code null', (reason) => {
     expect(reasonCode(reason)).toBeNull()
   })
 })
