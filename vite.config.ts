@@ -29,6 +29,7 @@ export default defineConfig({
         'adapters/deepstream': 'src/adapters/deepstream.ts',
         'adapters/agora': 'src/adapters/agora.ts',
         'adapters/yjs': 'src/adapters/yjs.ts',
+        'adapters/socketio': 'src/adapters/socketio.ts',
         'server/cli': 'src/server/cli.ts',
       },
       formats: ['es'],

@@ -15,6 +15,8 @@ export interface SilentProxy {
   readonly port: number
   /** true: keep every connection open but forward nothing either way (a dead link); false: forward again. */
   silence(on: boolean): void
+  /** Destroys every connection now (both ends see the link cut); new ones are accepted. */
+  cut(): void
   close(): Promise<void>
 }
 
@@ -66,6 +68,9 @@ export async function startSilentProxy(target: { port: number }): Promise<Silent
         if (on) socket.pause()
         else socket.resume()
       }
+    },
+    cut() {
+      for (const socket of sockets) socket.destroy()
     },
     async close() {
       const closed = new Promise((resolve) => server.close(resolve))
