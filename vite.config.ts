@@ -30,6 +30,7 @@ export default defineConfig({
         'adapters/agora': 'src/adapters/agora.ts',
         'adapters/yjs': 'src/adapters/yjs.ts',
         'adapters/socketio': 'src/adapters/socketio.ts',
+        'adapters/socketioServer': 'src/adapters/socketioServer.ts',
         'server/cli': 'src/server/cli.ts',
       },
       formats: ['es'],

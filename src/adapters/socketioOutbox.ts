@@ -60,14 +60,17 @@ export function createAckedOutbox({
   function send(entry: Entry, emit: EmitWithAck) {
     const attempt = (entry.attempt = ++tries)
     emit({ id: entry.id, data: entry.data }, (error, reply) => {
-      if (entry.attempt !== attempt) return
-      entry.attempt = 0
       if (error) {
+        // Only the latest try's failure counts; an earlier one was superseded by a resend.
+        if (entry.attempt !== attempt) return
+        entry.attempt = 0
         // No acknowledgement in time on a link still up: the server may be slow, or the
         // message lost; send it again (a duplicate is recognised by its id).
-        if (emitter) send(entry, emitter)
+        if (emitter && line.includes(entry)) send(entry, emitter)
         return
       }
+      // An answer from any try settles the message (once: settle ignores it after that).
+      entry.attempt = 0
       let answer
       try {
         answer = readSendReply(reply)
@@ -111,7 +114,10 @@ export function createAckedOutbox({
     },
     rejectAll(error) {
       emitter = null
-      for (const entry of line.splice(0)) entry.reject(error)
+      for (const entry of line.splice(0)) {
+        entry.attempt = 0
+        entry.reject(error)
+      }
       changed(0)
     },
   }

@@ -75,8 +75,9 @@ export function disconnectMapping(
   description: unknown,
   { reconnects, active = true }: { readonly reconnects: boolean; readonly active?: boolean },
 ): readonly [ConnectionState, ConnectionReason] {
-  const known = socketIODisconnects[reason as SocketIODisconnectReason] as
-    readonly [ConnectionState, ConnectionReason] | undefined
+  const known = Object.hasOwn(socketIODisconnects, reason)
+    ? socketIODisconnects[reason as SocketIODisconnectReason]
+    : undefined
   let mapped = known ?? (active ? (['RECONNECTING', 'INTERRUPTED'] as const) : null)
   if (!mapped) return ['CLOSED', 'LEAVE_CHANNEL']
   const code = closeCodeOf(description)

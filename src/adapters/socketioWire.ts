@@ -84,29 +84,45 @@ export const MAX_PEERS = 10_000
  * ```
  */
 export function boundedValueProblem(value: unknown, limits: ValueLimits): string | null {
+  const tooMany = `holds more than ${limits.nodes} values`
   let seen = 0
   const stack: [unknown, number][] = [[value, 0]]
   while (stack.length) {
     const [item, depth] = stack.pop()!
-    if (++seen > limits.nodes) return `holds more than ${limits.nodes} values`
+    if (++seen > limits.nodes) return tooMany
     if (item === null || typeof item === 'string' || typeof item === 'boolean') continue
     if (typeof item === 'number') {
       if (!Number.isFinite(item)) return 'holds a number that is not finite'
       continue
     }
-    if (typeof item !== 'object') return `holds a ${typeof item}, which JSON cannot carry`
+    if (typeof item !== 'object')
+      return `holds ${item === undefined ? 'undefined' : `a ${typeof item}`}, which JSON cannot carry`
     if (depth >= limits.depth) return `nests deeper than ${limits.depth} levels`
-    const children = Array.isArray(item) ? item : plainValues(item)
-    if (!children) return 'holds an object that is not plain data'
+    // Counted before they are read: a wide container costs no more than the limit allows.
+    const room = limits.nodes - seen - stack.length
+    const children = Array.isArray(item)
+      ? item.length > room
+        ? null
+        : item
+      : plainValues(item, room)
+    if (children === null) return tooMany
+    if (children === undefined) return 'holds an object that is not plain data'
     for (const child of children) stack.push([child, depth + 1])
   }
   return null
 }
 
-function plainValues(item: object): unknown[] | null {
+/** The values of a plain object, `null` when it has more than `room`, `undefined` when it is not plain. */
+function plainValues(item: object, room: number): unknown[] | null | undefined {
   const proto = Object.getPrototypeOf(item) as unknown
-  if (proto !== Object.prototype && proto !== null) return null
-  return Object.values(item)
+  if (proto !== Object.prototype && proto !== null) return undefined
+  const values: unknown[] = []
+  for (const key in item) {
+    if (!Object.hasOwn(item, key)) continue
+    if (values.length >= room) return null
+    values.push((item as Record<string, unknown>)[key])
+  }
+  return values
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -100,7 +100,9 @@ describe('fromSocketIO on a real server', () => {
       await stateIs(source, 'OPEN')
       expect(source.recovered).toBe(false)
       // Socket.IO resumes from the offset of the last event received: there must be one.
-      const greeted = new Promise((resolve) => socket.once('hello' as 'connect', resolve))
+      const greeted = new Promise((resolve) =>
+        socket.once('hello' as 'connect', () => resolve(undefined)),
+      )
       server.io.emit('hello', 1)
       await withTimeout(greeted, TIMEOUT, 'the greeting')
       const missed: unknown[] = []

@@ -23,14 +23,14 @@ export interface InProcessSocketIO {
   readonly io: Server
   /** Closes the server and every connection (clients see `transport close`). */
   stop(): Promise<void>
-  /** Starts it again on the same port, set up the same way. */
+  /** Starts it again on the same port, set up the same way; nothing when it runs. */
   restart(): Promise<void>
 }
 
 export interface InProcessOptions {
   readonly server?: Partial<ServerOptions>
-  /** Runs on every start, before the server listens: middleware, handlers. */
-  readonly setup?: (io: Server) => void
+  /** Runs on every start, before the server listens: middleware, handlers; may return a cleanup for `stop()`. */
+  readonly setup?: (io: Server) => unknown
 }
 
 /** Starts a Socket.IO server on a free 127.0.0.1 port. */
@@ -38,10 +38,13 @@ export async function startSocketIO(options: InProcessOptions = {}): Promise<InP
   const port = await freePort()
   let http: HttpServer | null = null
   let server: Server | null = null
+  let cleanup: (() => void) | null = null
   const start = async () => {
+    if (server) return
     http = createServer()
     server = new Server(http, { transports: ['websocket'], ...options.server })
-    options.setup?.(server)
+    const made = options.setup?.(server)
+    cleanup = typeof made === 'function' ? (made as () => void) : null
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject)
       http!.listen(port, '127.0.0.1', resolve)
@@ -58,6 +61,7 @@ export async function startSocketIO(options: InProcessOptions = {}): Promise<InP
       if (!server) return
       const closing = server
       server = null
+      cleanup?.()
       await closing.close()
       http?.closeAllConnections()
     },
