@@ -1,22 +1,11 @@
-import { useEffect, useState } from 'react'
 import { ConnectionIndicator, ConnectionProvider, useConnection } from '../src/react/index.js'
 import { AwarenessList } from './AwarenessList.js'
+import { FaultButtons } from './FaultButtons.js'
 import { yjsFaultControls, type YjsFaultAction } from './faultControls.js'
 import { SharedText } from './SharedText.js'
 import type { YjsFaultState } from './yjsServer.js'
 import type { YjsRoom } from './yjsRoom.js'
-
-// Another tab may press a button too: look at the server's state now and then.
-const POLL_MS = 1000
-
-async function request(action?: YjsFaultAction): Promise<YjsFaultState> {
-  const response = await fetch(action ? `/api/yjs/${action}` : '/api/yjs', {
-    method: action ? 'POST' : 'GET',
-  })
-  const body = (await response.json()) as YjsFaultState | { error: string }
-  if ('error' in body) throw new Error(body.error)
-  return body
-}
+import { useFaultEndpoint } from './useFaultEndpoint.js'
 
 const describe = (state: YjsFaultState | null) =>
   !state
@@ -37,54 +26,19 @@ function YjsState() {
 
 /** The y-websocket server's fault buttons, each with what it does. */
 function YjsFaults() {
-  const [state, setState] = useState<YjsFaultState | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    const poll = () =>
-      request().then(
-        (next) => live && setState(next),
-        () => {},
-      )
-    void poll()
-    const timer = setInterval(poll, POLL_MS)
-    return () => {
-      live = false
-      clearInterval(timer)
-    }
-  }, [])
-  const perform = (action: YjsFaultAction) =>
-    request(action).then(
-      (next) => {
-        setState(next)
-        setError(null)
-      },
-      (failure: Error) => setError(`${action}: ${failure.message}`),
-    )
+  const { state, error, perform } = useFaultEndpoint<YjsFaultState, YjsFaultAction>('/api/yjs')
   return (
     <>
       <p className="demo-muted">
         y-websocket server: <span data-testid="yjs-fault-state">{describe(state)}</span>
       </p>
-      {error && <p role="alert">{error}</p>}
-      <ul className="demo-fault-list">
-        {yjsFaultControls.map(({ action, label, description }) => {
-          const id = `yjs-fault-${action.replace('/', '-')}`
-          return (
-            <li key={action}>
-              <button
-                type="button"
-                aria-describedby={id}
-                data-yjs-action={action}
-                onClick={() => void perform(action)}
-              >
-                {label}
-              </button>
-              <span id={id}>{description}</span>
-            </li>
-          )
-        })}
-      </ul>
+      <FaultButtons
+        controls={yjsFaultControls}
+        idPrefix="yjs-fault"
+        dataAttribute="data-yjs-action"
+        error={error}
+        onPerform={(action) => void perform(action)}
+      />
     </>
   )
 }

@@ -4,12 +4,24 @@ import {
   useConnectionStore,
   useIndicator,
 } from '../src/react/index.js'
+import type { SocketIOSource } from '../src/adapters/socketio.js'
+import { SOCKETIO_CONNECT_TIMEOUT } from './demoConnection.js'
 import type { DemoTimings } from './settings.js'
+import { SOCKETIO_HEARTBEAT } from './socketioHeartbeat.js'
 
 const seconds = (ms: number) => `${ms / 1000} s`
 
-/** The traffic light, the raw state behind it, and the retry countdown with "Retry now". */
-export function ConnectionPanel({ timings }: { timings: DemoTimings }) {
+/**
+ * The traffic light, the raw state behind it, and the retry countdown with "Retry now"; over
+ * Socket.IO (`socketio`), whether the last connection resumed its session too.
+ */
+export function ConnectionPanel({
+  timings,
+  socketio = null,
+}: {
+  timings: DemoTimings
+  socketio?: SocketIOSource | null
+}) {
   const { state, reason, attempt } = useConnection(
     (s) => ({ state: s.state, reason: s.reason, attempt: s.attempt }),
     (a, b) => a.state === b.state && a.reason === b.reason && a.attempt === b.attempt,
@@ -33,15 +45,32 @@ export function ConnectionPanel({ timings }: { timings: DemoTimings }) {
             <dt>Failed attempts</dt>
             <dd data-testid="attempt">{attempt}</dd>
           </div>
+          {socketio && (
+            <div>
+              <dt>Recovered</dt>
+              {/* read at each render: it changes only on connect, which changes the state */}
+              <dd data-testid="recovered">{socketio.recovered ? 'yes' : 'no'}</dd>
+            </div>
+          )}
         </dl>
       </div>
       <Retry />
-      <p className="demo-muted">
-        Retries at once, then after {seconds(timings.reconnectIntervalIncrement)} more each time (at
-        most {seconds(timings.maxReconnectInterval)}); gives up after {timings.maxReconnectAttempts}{' '}
-        failed attempts. A ping every {seconds(timings.heartbeatInterval)}; two without an answer
-        start a reconnection.
-      </p>
+      {socketio ? (
+        <p className="demo-muted">
+          Socket.IO retries after about 1 s, doubling up to 5 s, and never gives up; an attempt
+          fails after {seconds(SOCKETIO_CONNECT_TIMEOUT)}. The server pings every{' '}
+          {seconds(SOCKETIO_HEARTBEAT.pingInterval)}; none for{' '}
+          {seconds(SOCKETIO_HEARTBEAT.pingInterval + SOCKETIO_HEARTBEAT.pingTimeout)} ends the link.
+          After a kick it waits for Retry now.
+        </p>
+      ) : (
+        <p className="demo-muted">
+          Retries at once, then after {seconds(timings.reconnectIntervalIncrement)} more each time
+          (at most {seconds(timings.maxReconnectInterval)}); gives up after{' '}
+          {timings.maxReconnectAttempts} failed attempts. A ping every{' '}
+          {seconds(timings.heartbeatInterval)}; two without an answer start a reconnection.
+        </p>
+      )}
     </section>
   )
 }

@@ -1,17 +1,14 @@
-import { useEffect, useState } from 'react'
-import { faultControls, type FaultAction, type FaultState } from './faultControls.js'
-
-// Another tab may press a button too: look at the server's state now and then.
-const POLL_MS = 1000
-
-async function request(action?: FaultAction): Promise<FaultState> {
-  const response = await fetch(action ? `/api/faults/${action}` : '/api/faults', {
-    method: action ? 'POST' : 'GET',
-  })
-  const body = (await response.json()) as FaultState | { error: string }
-  if ('error' in body) throw new Error(body.error)
-  return body
-}
+import {
+  faultControls,
+  socketioFaultControls,
+  type FaultAction,
+  type FaultState,
+  type SocketIOFaultAction,
+} from './faultControls.js'
+import { FaultButtons } from './FaultButtons.js'
+import type { DemoVia } from './settings.js'
+import type { SocketIOFaultState } from './socketioServer.js'
+import { useFaultEndpoint } from './useFaultEndpoint.js'
 
 function describe(state: FaultState | null): string {
   if (!state) return 'asking the server…'
@@ -23,61 +20,64 @@ function describe(state: FaultState | null): string {
   ].join(' · ')
 }
 
-/** Buttons that break the reference server on purpose, each with what it does. */
-export function FaultsPanel() {
-  const [state, setState] = useState<FaultState | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    const poll = () =>
-      request().then(
-        (next) => live && setState(next),
-        () => {},
-      )
-    void poll()
-    const timer = setInterval(poll, POLL_MS)
-    return () => {
-      live = false
-      clearInterval(timer)
-    }
-  }, [])
+function describeSocketIO(state: SocketIOFaultState | null): string {
+  if (!state) return 'asking the server…'
+  return [
+    state.listening ? 'listening' : 'killed',
+    state.silenced ? 'silenced' : 'passing messages on',
+    state.refusingLogins ? 'logins refused' : 'logins accepted',
+    `${state.connected} connected`,
+  ].join(' · ')
+}
 
-  const perform = (action: FaultAction) => {
-    request(action).then(
-      (next) => {
-        setState(next)
-        setError(null)
-      },
-      (failure: Error) => setError(`${action}: ${failure.message}`),
-    )
-  }
-
+/** The reference server's faults. */
+function ReferenceServerFaults() {
+  const { state, error, perform } = useFaultEndpoint<FaultState, FaultAction>('/api/faults')
   return (
-    <section className="demo-panel demo-faults" aria-labelledby="faults-heading">
-      <h2 id="faults-heading">Server faults</h2>
+    <>
       <p>
         These act on the reference server every tab is connected to. Server:{' '}
         <span data-testid="fault-state">{describe(state)}</span>
       </p>
-      {error && <p role="alert">{error}</p>}
-      <ul className="demo-fault-list">
-        {faultControls.map(({ action, label, description }) => {
-          const id = `fault-${action.replace('/', '-')}`
-          return (
-            <li key={action}>
-              <button
-                type="button"
-                aria-describedby={id}
-                data-action={action}
-                onClick={() => perform(action)}
-              >
-                {label}
-              </button>
-              <span id={id}>{description}</span>
-            </li>
-          )
-        })}
-      </ul>
+      <FaultButtons
+        controls={faultControls}
+        idPrefix="fault"
+        dataAttribute="data-action"
+        error={error}
+        onPerform={(action) => void perform(action)}
+      />
+    </>
+  )
+}
+
+/** The Socket.IO server's faults. */
+function SocketIOFaults() {
+  const { state, error, perform } = useFaultEndpoint<SocketIOFaultState, SocketIOFaultAction>(
+    '/api/socketio',
+  )
+  return (
+    <>
+      <p>
+        These act on the Socket.IO server every tab that switched to it is connected to. Server:{' '}
+        <span data-testid="fault-state">{describeSocketIO(state)}</span>
+      </p>
+      <FaultButtons
+        controls={socketioFaultControls}
+        idPrefix="socketio-fault"
+        dataAttribute="data-socketio-action"
+        error={error}
+        onPerform={(action) => void perform(action)}
+      />
+    </>
+  )
+}
+
+/** Buttons that break the server this tab is connected to on purpose, each with what it does. */
+export function FaultsPanel({ via }: { via: DemoVia }) {
+  return (
+    <section className="demo-panel demo-faults" aria-labelledby="faults-heading">
+      <h2 id="faults-heading">Server faults</h2>
+      {via === 'socketio' ? <SocketIOFaults /> : <ReferenceServerFaults />}
     </section>
   )
 }

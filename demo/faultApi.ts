@@ -1,12 +1,15 @@
 /**
- * The demo page's view of the reference server, as a Vite plugin: the page cannot call Node
- * functions, so the dev server answers a few HTTP endpoints on the page's own origin and
- * turns them into `server.faults` calls. It also tells the page where the WebSocket server is.
+ * The demo page's view of its servers, as a Vite plugin: the page cannot call Node functions,
+ * so the dev server answers a few HTTP endpoints on the page's own origin and turns them into
+ * fault calls. It also tells the page where the servers are.
  *
  *   GET  /api/faults            → the current FaultState (JSON)
  *   POST /api/faults/<action>   → performs it (see faultControls.ts), then the FaultState
  *   GET  /api/yjs               → the y-websocket server's YjsFaultState
  *   POST /api/yjs/<action>      → kill, restart, silence/on, silence/off; then the YjsFaultState
+ *   GET  /api/socketio          → the Socket.IO server's SocketIOFaultState
+ *   POST /api/socketio/<action> → kill, restart, silence/on|off, kick, refuse-logins/on|off; then
+ *                                 the SocketIOFaultState
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Plugin } from 'vite'
@@ -15,8 +18,10 @@ import {
   MAX_DELAY_MS,
   type FaultAction,
   type FaultState,
+  type SocketIOFaultAction,
   type YjsFaultAction,
 } from './faultControls.js'
+import type { SocketIODemoServer, SocketIOFaultState } from './socketioServer.js'
 import type { YjsDemoServer, YjsFaultState } from './yjsServer.js'
 
 /** The server's faults, remembering what they were told so the page can show it. */
@@ -102,6 +107,7 @@ export interface DemoBackend {
   readonly wsUrl: string
   readonly faults: DemoFaults
   readonly yjs: YjsDemoServer
+  readonly socketio: SocketIODemoServer
 }
 
 /** Performs one of the Collaborative panel's actions; throws a `RangeError` for one it does not know. */
@@ -116,6 +122,26 @@ export async function performYjsFault(yjs: YjsDemoServer, action: string): Promi
   if (!run) throw new RangeError(`unknown Yjs fault action ${JSON.stringify(action)}`)
   await run()
   return yjs.state()
+}
+
+/** Performs one of the Socket.IO faults; throws a `RangeError` for one it does not know. */
+export async function performSocketIOFault(
+  socketio: SocketIODemoServer,
+  action: string,
+): Promise<SocketIOFaultState> {
+  const actions: Record<SocketIOFaultAction, () => unknown> = {
+    kill: socketio.kill,
+    restart: socketio.restart,
+    'silence/on': () => socketio.silence(true),
+    'silence/off': () => socketio.silence(false),
+    kick: socketio.kick,
+    'refuse-logins/on': () => socketio.refuseLogins(true),
+    'refuse-logins/off': () => socketio.refuseLogins(false),
+  }
+  const run = Object.hasOwn(actions, action) ? actions[action as SocketIOFaultAction] : undefined
+  if (!run) throw new RangeError(`unknown Socket.IO fault action ${JSON.stringify(action)}`)
+  await run()
+  return socketio.state()
 }
 
 /** Answers `GET <mount>` with `state()` and `POST <mount>/<action>` with `perform(action)`. */
@@ -140,8 +166,9 @@ function faultEndpoint<T>(
 }
 
 /**
- * The Vite plugin: `/api/faults…` and `/api/yjs…` endpoints, and `<meta>` tags in the page with
- * the servers' URLs (`linklight-ws-url`, `linklight-yjs-url`).
+ * The Vite plugin: `/api/faults…`, `/api/yjs…` and `/api/socketio…` endpoints, and `<meta>` tags
+ * in the page with the servers' URLs (`linklight-ws-url`, `linklight-yjs-url`,
+ * `linklight-socketio-url`).
  */
 export function demoApi(backend: () => DemoBackend | null): Plugin {
   return {
@@ -163,6 +190,14 @@ export function demoApi(backend: () => DemoBackend | null): Plugin {
           (ready, action) => performYjsFault(ready.yjs, action),
         ),
       )
+      vite.middlewares.use(
+        '/api/socketio',
+        faultEndpoint(
+          backend,
+          (ready) => ready.socketio.state(),
+          (ready, action) => performSocketIOFault(ready.socketio, action),
+        ),
+      )
     },
     transformIndexHtml() {
       const ready = backend()
@@ -176,6 +211,11 @@ export function demoApi(backend: () => DemoBackend | null): Plugin {
             {
               tag: 'meta',
               attrs: { name: 'linklight-yjs-url', content: ready.yjs.url },
+              injectTo: 'head',
+            },
+            {
+              tag: 'meta',
+              attrs: { name: 'linklight-socketio-url', content: ready.socketio.url },
               injectTo: 'head',
             },
           ]

@@ -130,3 +130,67 @@ export const yjsFaultControls: readonly YjsFaultControl[] = [
       'Passes on everything held meanwhile: a tab still connected is green at once, one that is retrying at its next attempt.',
   },
 ]
+
+/** The Socket.IO server's endpoints: `POST /api/socketio/<action>`. */
+export type SocketIOFaultAction =
+  | 'kill'
+  | 'restart'
+  | 'silence/on'
+  | 'silence/off'
+  | 'kick'
+  | 'refuse-logins/on'
+  | 'refuse-logins/off'
+
+/** One button of the faults panel while the page's connection is the Socket.IO server. */
+export interface SocketIOFaultControl {
+  readonly action: SocketIOFaultAction
+  readonly label: string
+  readonly description: string
+}
+
+// socket.io-client retries after about 1 s, doubling up to 5 s (±50 %), and never gives up;
+// the demo server pings every 2 s and the page gives up on a link after 4 s without one, and
+// on an attempt after 5 s (its `timeout`).
+export const socketioFaultControls: readonly SocketIOFaultControl[] = [
+  {
+    action: 'kill',
+    label: 'Kill server',
+    description:
+      'Cuts every connection without a goodbye and stops listening: "transport close". Tabs turn amber after 1 s; Socket.IO retries after about 1 s, then up to every 5 s, and never gives up.',
+  },
+  {
+    action: 'restart',
+    label: 'Restart server',
+    description:
+      'Listens again on the same port. Tabs turn green at their next attempt and resume their session, so "recovered" says yes.',
+  },
+  {
+    action: 'silence/on',
+    label: 'Silence on',
+    description:
+      'Keeps connections open but passes nothing on, either way. With no ping for 4 s tabs give up on the link ("ping timeout"), turn amber, and every new attempt times out in the same silence.',
+  },
+  {
+    action: 'silence/off',
+    label: 'Silence off',
+    description:
+      'Passes on everything held meanwhile: the attempt in flight connects and tabs turn green.',
+  },
+  {
+    action: 'kick',
+    label: 'Kick everyone',
+    description:
+      'Disconnects every socket from the server ("io server disconnect"). Socket.IO does not retry after a kick: tabs turn red at once and wait for Retry now.',
+  },
+  {
+    action: 'refuse-logins/on',
+    label: 'Refuse logins',
+    description:
+      'The middleware refuses every following handshake ("invalid token"). Connected tabs stay green; a tab that connects again (after a kill, a kick or a reload) is refused and turns red at once.',
+  },
+  {
+    action: 'refuse-logins/off',
+    label: 'Accept logins',
+    description: 'Admits everyone again; a red tab recovers with Retry now.',
+  },
+]

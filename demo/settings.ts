@@ -11,8 +11,13 @@
  *   ?ws=ws://…       the server (default: the URL `npm start` puts in the page)
  *   ?yjs=ws://…      the y-websocket server of the Collaborative panel (default: likewise)
  *   ?yjsgiveup=8000  fromYjs's giveUpAfter, ms: red after this long down (default 20 minutes)
+ *   ?socketio=http://…  the Socket.IO server (default: the URL `npm start` puts in the page)
+ *   ?via=socketio    start connected to the Socket.IO server (default: the reference server)
  */
 import type { ClientOptions } from '../src/index.js'
+
+/** Which server the page's connection goes to: the switch in its header. */
+export type DemoVia = 'linklight' | 'socketio'
 
 /** The client options a tab uses. */
 export interface DemoTimings {
@@ -29,6 +34,10 @@ export interface DemoSettings {
   readonly wsUrl: string
   /** The y-websocket server of the Collaborative panel. */
   readonly yjsUrl: string
+  /** The Socket.IO server the page can switch to. */
+  readonly socketioUrl: string
+  /** The connection the page starts with. */
+  readonly via: DemoVia
   /** `fromYjs`'s `giveUpAfter` when `?yjsgiveup=` sets one. */
   readonly yjsGiveUpAfter?: number
   readonly timings: DemoTimings
@@ -63,13 +72,15 @@ export const randomId = (): string =>
   `${animals[Math.floor(Math.random() * animals.length)]}-${100 + Math.floor(Math.random() * 900)}`
 
 /**
- * Reads the settings from `?…` and the `<meta name="linklight-ws-url">` and
- * `<meta name="linklight-yjs-url">` tags `npm start` adds.
+ * Reads the settings from `?…` and the `<meta name="linklight-ws-url">`,
+ * `<meta name="linklight-yjs-url">` and `<meta name="linklight-socketio-url">` tags `npm start`
+ * adds.
  */
 export function readSettings(
   search: string,
   metaWsUrl: string | null | undefined,
   metaYjsUrl?: string | null,
+  metaSocketIOUrl?: string | null,
 ): DemoSettings {
   const params = new URLSearchParams(search)
   const id = params.get('id')?.trim()
@@ -90,6 +101,8 @@ export function readSettings(
     id: id && id.length <= 40 ? id : randomId(),
     wsUrl: params.get('ws') ?? metaWsUrl ?? 'ws://127.0.0.1:8787',
     yjsUrl: params.get('yjs') ?? metaYjsUrl ?? 'ws://127.0.0.1:1234',
+    socketioUrl: params.get('socketio') ?? metaSocketIOUrl ?? 'http://127.0.0.1:3001',
+    via: params.get('via') === 'socketio' ? 'socketio' : 'linklight',
     timings: timings as unknown as DemoTimings,
     ...(yjsGiveUpAfter !== undefined &&
       Number.isInteger(yjsGiveUpAfter) &&

@@ -1,7 +1,8 @@
 /**
  * Starts the demo: linklight's reference server, a y-websocket server for the Collaborative
- * panel and a Vite dev server for the demo page (demo/index.html), all on 127.0.0.1. `npm start` (demo/start.ts) runs it from the command
- * line; the e2e tests start it in-process.
+ * panel, a Socket.IO server (the page's other connection) and a Vite dev server for the demo
+ * page (demo/index.html), all on 127.0.0.1. `npm start` (demo/start.ts) runs it from the
+ * command line; the e2e tests start it in-process.
  */
 import { fileURLToPath } from 'node:url'
 import type { AddressInfo } from 'node:net'
@@ -9,6 +10,7 @@ import react from '@vitejs/plugin-react'
 import { createServer as createViteServer, type LogLevel, type ViteDevServer } from 'vite'
 import { createServer, type ReferenceServer } from '../src/server/index.js'
 import { demoApi, trackFaults, type DemoBackend, type DemoFaults } from './faultApi.js'
+import { startSocketIOServer, type SocketIODemoServer } from './socketioServer.js'
 import { startYjsServer, type YjsDemoServer } from './yjsServer.js'
 
 /** Everything binds to loopback: the demo's fault endpoints must not be reachable from outside. */
@@ -19,6 +21,8 @@ export interface DemoOptions {
   serverPort?: number
   /** Port of the y-websocket server (default 1234; 0 picks a free one). */
   yjsPort?: number
+  /** Port of the Socket.IO server (default 3001; 0 picks a free one). */
+  socketioPort?: number
   /** Port of the page (default 5173; 0 picks a free one, a busy one the next free one). */
   webPort?: number
   /**
@@ -44,10 +48,14 @@ export interface Demo {
   readonly yjsUrl: string
   /** It, with its faults (Kill, Restart, Silence). */
   readonly yjs: YjsDemoServer
+  /** The Socket.IO server the page can switch to, e.g. `http://127.0.0.1:3001`. */
+  readonly socketioUrl: string
+  /** It, with its faults (Kill, Restart, Silence, Kick, Refuse logins). */
+  readonly socketio: SocketIODemoServer
   /** The server's faults as the page's buttons use them (and remember them). */
   readonly faults: DemoFaults
   readonly vite: ViteDevServer
-  /** Closes the page's server, the reference server and the y-websocket server. */
+  /** Closes the page's server and every server behind it. */
   close(): Promise<void>
 }
 
@@ -58,10 +66,11 @@ const root = fileURLToPath(new URL('.', import.meta.url))
  *
  * @example
  * ```ts
- * const demo = await startDemo({ serverPort: 0, yjsPort: 0, webPort: 0 })
+ * const demo = await startDemo({ serverPort: 0, yjsPort: 0, socketioPort: 0, webPort: 0 })
  * console.log(demo.url) // http://127.0.0.1:40123/
  * await demo.faults.kill()
  * await demo.yjs.kill()
+ * demo.socketio.kick()
  * await demo.close()
  * ```
  */
@@ -69,6 +78,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const {
     serverPort = 8787,
     yjsPort = 1234,
+    socketioPort = 3001,
     webPort = 5173,
     peerTimeout = 10_000,
     logLevel = 'warn',
@@ -92,11 +102,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         'zustand/vanilla',
         'yjs',
         'y-websocket',
+        'socket.io-client',
       ],
     },
   })
   let server: ReferenceServer | undefined
-  let yjs: YjsDemoServer
+  let yjs: YjsDemoServer | undefined
+  let socketio: SocketIODemoServer
   let webUrl: string
   try {
     await vite.listen()
@@ -110,12 +122,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       allowedOrigins: [webUrl, `http://localhost:${port}`],
     })
     yjs = await startYjsServer({ host: DEMO_HOST, port: yjsPort })
+    socketio = await startSocketIOServer({ host: DEMO_HOST, port: socketioPort })
   } catch (error) {
-    await Promise.all([vite.close(), server?.close()])
+    await Promise.all([vite.close(), server?.close(), yjs?.close()])
     throw error
   }
   const faults = trackFaults(server.faults)
-  backend = { wsUrl: server.url, faults, yjs }
+  backend = { wsUrl: server.url, faults, yjs, socketio }
   let closing: Promise<void> | undefined
   return {
     url: `${webUrl}/`,
@@ -123,9 +136,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     server,
     yjsUrl: yjs.url,
     yjs,
+    socketioUrl: socketio.url,
+    socketio,
     faults,
     vite,
     close: () =>
-      (closing ??= Promise.all([vite.close(), server.close(), yjs.close()]).then(() => undefined)),
+      (closing ??= Promise.all([vite.close(), server.close(), yjs.close(), socketio.close()]).then(
+        () => undefined,
+      )),
   }
 }

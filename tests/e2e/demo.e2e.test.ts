@@ -242,3 +242,68 @@ describe('the demo page', () => {
     }
   })
 })
+
+describe('the demo page over Socket.IO', () => {
+  test('switched to the Socket.IO server: green; Kill amber, Restart green, Kick red, Retry now green', async () => {
+    const { socketio } = session.demo
+    const cleo = (await tab({ id: 'cleo' })).page
+    const dana = (await tab({ id: 'dana', via: 'socketio' })).page
+    await waitForTone(cleo, 'good', 10_000)
+    const button = (name: string) => cleo.getByRole('button', { name, exact: true })
+    const field = (id: string) => () => cleo.getByTestId(id).textContent()
+
+    await cleo.getByRole('radio', { name: 'Socket.IO server' }).check()
+    await waitUntil(
+      field('fault-state'),
+      (s) => s?.includes('connected') ?? false,
+      3000,
+      'the Socket.IO faults',
+    )
+    await waitUntil(field('state'), (s) => s === 'OPEN', 5000, 'cleo OPEN over Socket.IO')
+    await waitForTone(cleo, 'good', 5000)
+    expect(new URL(cleo.url()).searchParams.get('via')).toBe('socketio')
+    // attachPresence lists both tabs, and each sees the other in its peers panel
+    await waitUntil(
+      () => peersOf(cleo),
+      (p) => p.join() === 'dana',
+      5000,
+      'cleo to see dana',
+    )
+    expect(
+      socketio.presence
+        .peers()
+        .map((peer) => peer.id)
+        .sort(),
+    ).toEqual(['cleo', 'dana'])
+
+    const killedAt = now()
+    await button('Kill server').click()
+    await waitForTone(cleo, 'neutral', ENTER_DELAY + MARGIN + 1000)
+    measured.socketioKillToAmberMs = round(now() - killedAt)
+    expect(await field('reason')()).toBe('INTERRUPTED') // "transport close"
+
+    const restartedAt = now()
+    await button('Restart server').click()
+    // socket.io-client's next attempt: at most 5 s (its reconnectionDelayMax) after the last
+    await waitForTone(cleo, 'good', 8000)
+    measured.socketioRestartToGreenMs = round(now() - restartedAt)
+    // dana too, each on her own backoff: a kick reaches connected sockets only
+    await waitForTone(dana, 'good', 8000)
+    expect(await field('reason')()).toBe('REJOIN_SUCCESS')
+    expect(await field('recovered')()).toBe('yes') // the server behind the cut kept the session
+
+    const kickedAt = now()
+    await button('Kick everyone').click()
+    // "io server disconnect": Socket.IO does not retry, and ERROR shows without smoothing
+    await Promise.all([waitForTone(cleo, 'bad', MARGIN), waitForTone(dana, 'bad', MARGIN)])
+    measured.socketioKickToRedMs = round(now() - kickedAt)
+    expect(await field('state')()).toBe('ERROR')
+    expect(await field('reason')()).toBe('REJECTED_BY_SERVER')
+
+    const retriedAt = now()
+    await button('Retry now').click()
+    await waitForTone(cleo, 'good', 5000)
+    measured.socketioRetryNowToGreenMs = round(now() - retriedAt)
+    expect(await toneOf(dana)).toBe('bad') // dana was not asked
+  })
+})

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the e2e tests: the demo (reference server + Vite page) started in-process
+ * Shared pieces of the e2e tests: the demo (its servers + Vite page) started in-process
  * on free ports, Debian's Chromium driven by playwright-core, and bounded waits. Nothing here
  * skips: a missing Chromium fails the tests with the command to fix it.
  */
@@ -29,6 +29,7 @@ export async function startTestDemo(): Promise<Demo> {
   const demo = await startDemo({
     serverPort: 0,
     yjsPort: 0,
+    socketioPort: 0,
     webPort: 0,
     logLevel: 'error',
     cacheDir,

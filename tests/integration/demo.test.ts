@@ -81,11 +81,23 @@ describe('the terminal demo', () => {
 })
 
 describe('npm start', () => {
-  test('prints the page, the reference server and the y-websocket server, and stops on SIGINT', async () => {
+  test('prints the page, the reference server, the y-websocket and Socket.IO servers, and stops on SIGINT', async () => {
     // node itself (not npx, which does not pass SIGINT on), as a terminal's Ctrl-C reaches it.
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'demo/start.ts', '--port', '0', '--yjs-port', '0', '--web-port', '0'],
+      [
+        '--import',
+        'tsx',
+        'demo/start.ts',
+        '--port',
+        '0',
+        '--yjs-port',
+        '0',
+        '--socketio-port',
+        '0',
+        '--web-port',
+        '0',
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     children.push(child)
@@ -95,6 +107,7 @@ describe('npm start', () => {
     await waitFor(() => stdout.includes('Ctrl-C'), { timeout: 20_000, what: () => stdout })
     expect(stdout).toMatch(/linklight demo: http:\/\/127\.0\.0\.1:\d+\//)
     expect(stdout).toMatch(/reference server: ws:\/\/127\.0\.0\.1:\d+/)
+    expect(stdout).toMatch(/Socket\.IO server: http:\/\/127\.0\.0\.1:\d+/)
     const yjsUrl = /y-websocket server: (ws:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1]
     expect(yjsUrl).toBeDefined()
 
