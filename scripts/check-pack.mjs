@@ -110,6 +110,33 @@ if (agora.getSnapshot().reason !== 'BANNED_BY_SERVER') throw new Error('agora: '
 agora.close()
 if (agoraOn.size) throw new Error('agora: listeners left after close()')
 console.log('pack: linklight/agora maps a client and lets go of it on close()')
+
+const { fromSocketIO } = await import('linklight/socket.io')
+const { attachPresence } = await import('linklight/socket.io/server')
+const ioOn = new Map()
+const managerOn = new Map()
+const fakeSocket = {
+  connected: false, active: true, recovered: false, auth: {},
+  io: {
+    on: (event, listener) => managerOn.set(event, listener),
+    off: (event) => managerOn.delete(event),
+    reconnection: () => true, reconnectionDelay: () => 1000, reconnectionDelayMax: () => 5000,
+  },
+  on: (event, listener) => ioOn.set(event, listener),
+  off: (event) => ioOn.delete(event),
+  emit() {}, timeout: () => ({ emit() {} }), connect() {}, disconnect() {},
+}
+const socketio = fromSocketIO(fakeSocket)
+fakeSocket.connected = true
+ioOn.get('connect')()
+ioOn.get('disconnect')('ping timeout')
+if (socketio.getSnapshot().reason !== 'KEEP_ALIVE_TIMEOUT') throw new Error('socket.io: ' + socketio.getSnapshot().reason)
+socketio.close()
+if (ioOn.size || managerOn.size) throw new Error('socket.io: listeners left after close()')
+let refused = null
+try { attachPresence({}, {}) } catch (error) { refused = error }
+if (!(refused instanceof TypeError)) throw new Error('socket.io/server: attachPresence took no identify')
+console.log('pack: linklight/socket.io maps a socket and lets go of it on close(); linklight/socket.io/server checks its options')
 `,
   )
   execFileSync('node', ['smoke.mjs'], { cwd: dir, stdio: 'inherit', timeout: 20_000 })
