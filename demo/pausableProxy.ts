@@ -22,6 +22,8 @@ export interface PausableProxy {
    * and connected upstream, but nothing passes); `false`: pass everything on again.
    */
   hold(on: boolean): void
+  /** Destroys every connection (no goodbye either way) and goes on listening: a cut link. */
+  cut(): void
   /** Destroys every connection (no goodbye either way) and stops listening. */
   kill(): Promise<void>
   /** Listens again on the same port. */
@@ -99,11 +101,15 @@ export async function startPausableProxy({
     server = next
   }
 
+  function cut() {
+    for (const socket of sockets) socket.destroy()
+    sockets.clear()
+  }
+
   async function kill(): Promise<void> {
     const stopping = server
     server = null
-    for (const socket of sockets) socket.destroy()
-    sockets.clear()
+    cut()
     if (stopping) await new Promise<void>((resolve) => stopping.close(() => resolve()))
   }
 
@@ -125,6 +131,7 @@ export async function startPausableProxy({
         else socket.resume()
       }
     },
+    cut,
     kill,
     listen,
     close: kill,

@@ -8,7 +8,8 @@ import { realClock } from '../core/clock.js'
 import { outageTimeline } from '../core/outage.js'
 import { peerFrom } from '../core/peers.js'
 import { createSourceKit } from '../core/sourceKit.js'
-import type { ConnectionReason, ConnectionState } from '../core/states.js'
+import { pendingLogins } from './logins.js'
+import type { ConnectionReason } from '../core/states.js'
 import { createAckedOutbox } from './socketioOutbox.js'
 import { disconnectMapping, expectedRetryDelay, refusalReasonOf } from './socketioStates.js'
 import {
@@ -143,7 +144,6 @@ export function fromSocketIO(
   let selfId: string | null = null
   let presence: { data: unknown } | null = null
   let detach: (() => void) | null = null
-  const logins = new Set<{ resolve(): void; reject(error: Error): void }>()
 
   const outbox = createAckedOutbox({
     limit: options?.queueLimit ?? QUEUE_LIMIT,
@@ -154,20 +154,7 @@ export function fromSocketIO(
   const emitWithAck = (payload: unknown, done: (error: unknown, reply?: unknown) => void) =>
     socket.timeout(ackTimeout).emit(events.send, payload, done)
 
-  /** Settles the pending `login()` calls: resolved at OPEN, rejected at ERROR or CLOSED. */
-  function settleLogins(state: ConnectionState) {
-    if (state !== 'OPEN' && state !== 'ERROR' && state !== 'CLOSED') return
-    const why =
-      state === 'CLOSED'
-        ? 'the socket was disconnected before login() finished'
-        : `login() failed: ${snapshot().error?.message ?? state}`
-    for (const login of [...logins]) {
-      logins.delete(login)
-      if (state === 'OPEN') login.resolve()
-      else login.reject(new Error(`fromSocketIO: ${why}`))
-    }
-  }
-  kit.methods.on('connectionStateChanged', settleLogins)
+  const logins = pendingLogins(kit, 'fromSocketIO', 'the socket')
 
   const fail = (reason: ConnectionReason, message: string) => {
     failed = true
@@ -331,7 +318,7 @@ export function fromSocketIO(
       }
       attach()
       failed = false
-      const done = new Promise<void>((resolve, reject) => logins.add({ resolve, reject }))
+      const done = logins.wait()
       kit.moveTo('AUTHENTICATING', 'AUTHENTICATING')
       // The middleware checks credentials at the handshake only: present them on a new one.
       if (socket.connected || socket.active) {
@@ -370,11 +357,7 @@ export function fromSocketIO(
       detach = null
       failed = false
       switching = false
-      const closed = new Error('fromSocketIO: close() was called before login() finished')
-      for (const login of [...logins]) {
-        logins.delete(login)
-        login.reject(closed)
-      }
+      logins.rejectAll(new Error('fromSocketIO: close() was called before login() finished'))
       outbox.rejectAll(
         new Error('fromSocketIO: close() was called before the message was delivered'),
       )

@@ -7,6 +7,7 @@ import { checkOptions } from '../core/check.js'
 import { realClock } from '../core/clock.js'
 import { outageTimeline } from '../core/outage.js'
 import { createSourceKit } from '../core/sourceKit.js'
+import { pendingLogins } from './logins.js'
 import type { ConnectionReason, ConnectionState } from '../core/states.js'
 import {
   checkCredentials,
@@ -142,23 +143,8 @@ export function fromYjs(provider: YjsProviderLike, options?: FromYjsOptions): Yj
   // Why the link is down, kept for the whole outage.
   let cause: ConnectionReason = 'INTERRUPTED'
   let attempts = 0
-  const logins = new Set<{ resolve(): void; reject(error: Error): void }>()
 
-  /** Settles the pending `login()` calls: resolved at OPEN, rejected at ERROR or CLOSED. */
-  function settleLogins(state: ConnectionState) {
-    if (state !== 'OPEN' && state !== 'ERROR' && state !== 'CLOSED') return
-    const why =
-      state === 'CLOSED'
-        ? 'the provider was disconnected before login() finished'
-        : `login() failed: ${snapshot().error?.message ?? state}`
-    for (const login of [...logins]) {
-      logins.delete(login)
-      if (state === 'OPEN') login.resolve()
-      else login.reject(new Error(`fromYjs: ${why}`))
-    }
-  }
-  // Every way in — the provider's events, the give-up of the timeline, close() — passes here.
-  kit.methods.on('connectionStateChanged', settleLogins)
+  const logins = pendingLogins(kit, 'fromYjs', 'the provider')
 
   function moveTo(state: ConnectionState, reason: ConnectionReason, extra = {}) {
     const before = snapshot()
@@ -324,10 +310,10 @@ export function fromYjs(provider: YjsProviderLike, options?: FromYjsOptions): Yj
       }
       attach()
       failed = false
-      const done = new Promise<void>((resolve, reject) => logins.add({ resolve, reject }))
+      const done = logins.wait()
       driver.authenticate(credentials)
       follow()
-      if (snapshot().state === 'OPEN') settleLogins('OPEN')
+      if (snapshot().state === 'OPEN') logins.settle('OPEN')
       return done
     },
     async send() {
@@ -351,11 +337,7 @@ export function fromYjs(provider: YjsProviderLike, options?: FromYjsOptions): Yj
       stopListening()
       failed = false
       cause = 'INTERRUPTED'
-      const closed = new Error('fromYjs: close() was called before login() finished')
-      for (const login of [...logins]) {
-        logins.delete(login)
-        login.reject(closed)
-      }
+      logins.rejectAll(new Error('fromYjs: close() was called before login() finished'))
       driver.disconnect()
       if (snapshot().state !== 'CLOSED') kit.moveTo('CLOSED', 'LEAVE_CHANNEL')
     },
