@@ -11,7 +11,7 @@ import {
 import { Button } from './support/Button.js'
 import { PeerList } from './support/PeerList.js'
 import './support/stories.css'
-import { useStateAndReason } from './support/useStateAndReason.js'
+import { StateLine } from './support/StateLine.js'
 
 /** Where `npm start` (and `npx linklight-server` by default) serves the reference server. */
 const SERVER_URL = 'ws://127.0.0.1:8787'
@@ -33,15 +33,6 @@ function ServerHelp() {
   )
 }
 
-function Status() {
-  const { state, reason } = useStateAndReason()
-  return (
-    <p className="ll-muted">
-      {state} · {reason ?? '—'}
-    </p>
-  )
-}
-
 function LiveConnection() {
   // Lazy, so a client React creates and throws away (StrictMode) never opens a socket; the
   // provider closes the one it keeps when the story unmounts.
@@ -57,7 +48,7 @@ function LiveConnection() {
         <section className="ll-panel" aria-label="Connection">
           <div className="ll-row">
             <ConnectionIndicator variant="badge" size="lg" />
-            <Status />
+            <StateLine />
           </div>
           <p className="ll-muted">
             A real <code>createClient</code> over the browser’s WebSocket, signing in as{' '}

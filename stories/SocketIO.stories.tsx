@@ -12,7 +12,7 @@ import {
 import { Button } from './support/Button.js'
 import { PeerList } from './support/PeerList.js'
 import './support/stories.css'
-import { useStateAndReason } from './support/useStateAndReason.js'
+import { StateLine } from './support/StateLine.js'
 
 /** Where `npm start` serves its Socket.IO server (`--socketio-port` moves it). */
 const SERVER_URL = 'http://127.0.0.1:3001'
@@ -32,15 +32,6 @@ function ServerHelp() {
         retrying and connects once it is up, or press Reconnect after an error.
       </p>
     </section>
-  )
-}
-
-function Status() {
-  const { state, reason } = useStateAndReason()
-  return (
-    <p className="ll-muted" data-field="state">
-      {state} · {reason ?? '—'}
-    </p>
   )
 }
 
@@ -93,7 +84,7 @@ function SocketIOConnection() {
           <div className="ll-row">
             <ConnectionIndicator variant="badge" size="lg" />
             <ConnectionIndicator variant="traffic-light" aria-live="off" />
-            <Status />
+            <StateLine />
           </div>
           <Recovered source={source} />
           <p className="ll-muted">

@@ -12,7 +12,7 @@ import {
 } from '../src/react/index.js'
 import { Button } from './support/Button.js'
 import './support/stories.css'
-import { useStateAndReason } from './support/useStateAndReason.js'
+import { StateLine } from './support/StateLine.js'
 
 /** Where `npm start` serves its y-websocket server (`--yjs-port` moves it). */
 const SERVER_URL = 'ws://127.0.0.1:1234'
@@ -41,15 +41,6 @@ function ServerHelp({ room }: { room: YjsRoom }) {
       </p>
       <Button onClick={retry}>Retry now</Button>
     </section>
-  )
-}
-
-function Status() {
-  const { state, reason } = useStateAndReason()
-  return (
-    <p className="ll-muted" data-field="state">
-      {state} · {reason ?? '—'}
-    </p>
   )
 }
 
@@ -85,7 +76,7 @@ function YjsConnection() {
           <div className="ll-row">
             <ConnectionIndicator variant="badge" size="lg" />
             <ConnectionIndicator variant="traffic-light" aria-live="off" />
-            <Status />
+            <StateLine />
           </div>
           <p className="ll-muted">
             <code>fromYjs(provider)</code> over y-websocket’s <code>WebsocketProvider</code>, in the
