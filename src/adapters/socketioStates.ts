@@ -3,7 +3,7 @@
  * refused handshake, and the wait before the manager's next attempt.
  */
 import type { ConnectionReason, ConnectionState } from '../core/states.js'
-import { authFailureReason } from './yjsStates.js'
+import { authFailureReason } from './refusals.js'
 
 /** The reasons `socket.io-client` 4 gives its `disconnect` event. */
 export type SocketIODisconnectReason =

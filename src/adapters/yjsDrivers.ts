@@ -9,7 +9,8 @@ import type {
   YjsAwarenessLike,
   YWebsocketProviderLike,
 } from './yjsProvider.js'
-import { authFailureReason, type YjsCloseEventLike, type YjsLink } from './yjsStates.js'
+import { authFailureReason } from './refusals.js'
+import type { YjsCloseEventLike, YjsLink } from './yjsStates.js'
 
 /** What the adapter is told by whichever provider it drives. */
 export interface DriverEvents {

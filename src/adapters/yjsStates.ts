@@ -5,6 +5,7 @@
  * went away. Pure data and functions, no provider: `fromYjs` feeds them what it reads.
  */
 import type { LeftReason } from '../core/peers.js'
+export { authFailureReason } from './refusals.js'
 import type { ConnectionReason, ConnectionState } from '../core/states.js'
 
 /**
@@ -148,26 +149,6 @@ export function closeReasonOf(
   if (event.code === 4408 && event.reason === 'forced') return 'KEEP_ALIVE_TIMEOUT'
   if (silentFor >= timeout) return 'KEEP_ALIVE_TIMEOUT'
   return event.code === 1006 ? 'INTERRUPTED' : 'SERVER_CLOSED'
-}
-
-/**
- * The reason of the `ERROR` after Hocuspocus's `authenticationFailed`, from the reason text the
- * server's `onAuthenticate` gave: an expired token is `TOKEN_EXPIRED`, a refused or malformed
- * one `INVALID_TOKEN`, anything else (Hocuspocus's default `'permission-denied'`, a custom
- * text) `REJECTED_BY_SERVER`.
- *
- * @example
- * ```ts
- * authFailureReason('token expired') // 'TOKEN_EXPIRED'
- * authFailureReason('invalid token') // 'INVALID_TOKEN'
- * authFailureReason('permission-denied') // 'REJECTED_BY_SERVER'
- * ```
- */
-export function authFailureReason(reason: unknown): ConnectionReason {
-  const text = typeof reason == 'string' ? reason : ''
-  if (/expire/i.test(text)) return 'TOKEN_EXPIRED'
-  if (/token|unauthori[sz]ed|unauthenticated|jwt|credential/i.test(text)) return 'INVALID_TOKEN'
-  return 'REJECTED_BY_SERVER'
 }
 
 /**
