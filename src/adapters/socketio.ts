@@ -111,7 +111,12 @@ export function fromSocketIO(
 ): SocketIOSource {
   const socket = checkSocket(given)
   checkSocketIOOptions(options)
-  const events = eventNames(options?.prefix ?? DEFAULT_EVENT_PREFIX)
+  const named = eventNames(options?.prefix ?? DEFAULT_EVENT_PREFIX)
+  const events = {
+    ...named,
+    send: options?.sendEvent ?? named.send,
+    message: options?.messageEvent ?? named.message,
+  }
   const manager = socket.io
   const clock = realClock
   const idPrefix = options?.messageIdPrefix ?? randomPrefix()

@@ -81,6 +81,14 @@ export interface FromSocketIOOptions {
    * The same on both ends. Default `'linklight:'`.
    */
   prefix?: string | undefined
+  /**
+   * The event `send(data)` emits `{ id, data }` on, with an acknowledgement. Default
+   * `${prefix}send`, which `attachPresence` answers; a handler of your own answers
+   * `{ ok: true }` (or `{ ok: false, error }`) and may use `id` to skip a resend.
+   */
+  sendEvent?: string | undefined
+  /** The event whose `{ from, id, data }` arrive as `message` events. Default `${prefix}message`. */
+  messageEvent?: string | undefined
   /** How long `send()` waits for the server's acknowledgement before sending again, ms. Default 5,000. */
   ackTimeout?: number | undefined
   /** Most messages `send()` holds before it refuses new ones (nothing held is dropped). Default 1,000. */
@@ -124,6 +132,8 @@ export interface SocketIOSource extends ConnectionSource {
 
 export const optionRules: Record<keyof FromSocketIOOptions, Rule> = {
   prefix: nonEmptyString,
+  sendEvent: nonEmptyString,
+  messageEvent: nonEmptyString,
   ackTimeout: ms(1),
   queueLimit: integer(1),
   lostAfter: ms(1, true),

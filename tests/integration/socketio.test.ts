@@ -284,6 +284,34 @@ describe('fromSocketIO: send()', () => {
     expect(source.getSnapshot().queued).toBe(0)
   })
 
+  it('sendEvent and messageEvent: send() to a handler of your own, messages from your own event', async () => {
+    const got: unknown[] = []
+    const server = await serve({
+      setup: (io) =>
+        io.on('connection', (socket) => {
+          socket.on(
+            'chat',
+            (message: { id: string; data: unknown }, ack: (reply: unknown) => void) => {
+              got.push(message.data)
+              ack({ ok: true })
+              socket.emit('chat:relay', {
+                from: 'server',
+                id: message.id,
+                data: `echo ${String(message.data)}`,
+              })
+            },
+          )
+        }),
+    })
+    const { source } = sourceFor(server.url, {}, { sendEvent: 'chat', messageEvent: 'chat:relay' })
+    const echoes: unknown[] = []
+    source.on('message', (data, from) => echoes.push([from, data]))
+    await withTimeout(source.send('hi'), TIMEOUT, 'the acknowledgement')
+    await waitFor(() => echoes.length === 1, TIMEOUT, 'the echo')
+    expect(got).toEqual(['hi'])
+    expect(echoes).toEqual([['server', 'echo hi']])
+  })
+
   it('a refusal by the server rejects with its reason; data that is not JSON is refused at once', async () => {
     const server = await serve({
       setup: (io) =>
