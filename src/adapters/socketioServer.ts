@@ -9,6 +9,11 @@
  * not heard from for `peerTimeout` is taken for dead and its peers leave `DROPPED`. Every node
  * tells only its own clients about changes to its view, so each client gets each change once,
  * in order after its snapshot. Nothing here imports Socket.IO: the server is typed structurally.
+ *
+ * This file admits sockets, keeps the presence directory and does all of the I/O (emits, the
+ * adapter, timers). What is done with a message — a client's `send`, or one another node hands
+ * over — is in socketioMessages.ts; the options and the structural types in
+ * socketioServerTypes.ts; the directory and the node messages in socketioDirectory.ts.
  */
 import { checkOptions, invalid } from '../core/check.js'
 import type { PresenceFrame } from '../core/protocol.js'
@@ -28,9 +33,7 @@ import {
   isWireId,
   MAX_PEERS,
   PRESENCE_LIMITS,
-  readOutgoingMessage,
   type PresenceNotice,
-  type RelayedMessage,
   type SendReply,
 } from './socketioWire.js'
 import {
@@ -43,6 +46,7 @@ import {
   type PresenceServerLike,
   type PresenceSocketLike,
 } from './socketioServerTypes.js'
+import { createMessageRelay } from './socketioMessages.js'
 
 export type { PeerInfo } from '../core/protocol.js'
 export type { SendReply } from './socketioWire.js'
@@ -76,10 +80,6 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   isRecord(value) && typeof value.then === 'function'
-
-/** The error's message for a client, short. */
-const messageOf = (error: unknown) =>
-  String(error instanceof Error ? error.message : error).slice(0, 300)
 
 /**
  * Whether the adapter carries `serverSideEmit` to other nodes: Socket.IO's in-memory adapter
@@ -160,7 +160,6 @@ export function attachPresence<S extends PresenceSocketLike>(
   const node = randomNodeId()
   const clustered = isClusterAdapter(nsp.adapter)
   const directory = createPresenceDirectory({ node, peerTimeout, now: Date.now })
-  const messages = createMessageLog(options.dedupe ?? DEFAULT_DEDUPE)
   const members = new Map<string, Member<S>>()
   const localPeers = new Map<string, LocalPeer>()
   let closed = false
@@ -179,6 +178,23 @@ export function attachPresence<S extends PresenceSocketLike>(
       message,
     )
   }
+  const messageRelay = createMessageRelay<S>({
+    where,
+    node,
+    log: createMessageLog(options.dedupe ?? DEFAULT_DEDUPE),
+    relay,
+    onMessage,
+    closed: () => closed,
+    deliver(relayed, exceptSocketId) {
+      const inRoom = nsp.local.to(room)
+      emitTo(
+        exceptSocketId === undefined ? inRoom : inRoom.except(exceptSocketId),
+        events.message,
+        relayed,
+      )
+    },
+    toNodes,
+  })
   const announce = (changes: PresenceFrame[]) => {
     for (const frame of changes)
       emitTo(nsp.local.to(room), events.presence, frame satisfies PresenceNotice)
@@ -313,50 +329,7 @@ export function attachPresence<S extends PresenceSocketLike>(
         ok: false,
         error: `${where}: this socket is not in presence (identify refused it, or it left); reconnect`,
       })
-    let message
-    try {
-      message = readOutgoingMessage(payload)
-    } catch (error) {
-      return reply({
-        ok: false,
-        error: `${where}: ${messageOf(error)}; send { id, data }: a unique id of 1 to 128 characters and plain JSON data`,
-      })
-    }
-    const from = member.peerId
-    const key = JSON.stringify([from, message.id])
-    const earlier = messages.get(key)
-    if (earlier !== undefined) {
-      if (await earlier) return reply({ ok: true, duplicate: true })
-      return reply({
-        ok: false,
-        error: `${where}: the first copy of message ${message.id} was refused; send it again`,
-      })
-    }
-    let settle: (delivered: boolean) => void = () => {}
-    messages.add(key, new Promise<boolean>((resolve) => (settle = resolve)))
-    try {
-      await onMessage?.(message.data, { id: from, socket: member.socket })
-    } catch (error) {
-      messages.delete(key)
-      settle(false)
-      return reply({
-        ok: false,
-        error: `${where}: message ${message.id} was refused: ${messageOf(error)}`,
-      })
-    }
-    messages.add(key, true)
-    settle(true)
-    if (closed)
-      return reply({ ok: false, error: `${where}: the server stopped presence; reconnect` })
-    const relayed: RelayedMessage = { from, id: message.id, data: message.data }
-    if (relay) emitTo(nsp.local.to(room).except(member.socket.id), events.message, relayed)
-    // the other nodes relay it to their sockets, and remember its id in case it is sent again there
-    toNodes(
-      relay
-        ? { t: 'msg', node, from, id: message.id, relay: true, data: message.data }
-        : { t: 'msg', node, from, id: message.id, relay: false },
-    )
-    reply({ ok: true })
+    return messageRelay.receive(member, payload, reply)
   }
 
   const setPresence = (member: Member<S>, data: unknown, ack: unknown) => {
@@ -426,16 +399,8 @@ export function attachPresence<S extends PresenceSocketLike>(
     switch (message.t) {
       case 'set':
         return setLocalData(message.id, message.data)
-      case 'msg': {
-        const key = JSON.stringify([message.from, message.id])
-        if (messages.get(key) !== undefined) return
-        messages.add(key, true)
-        if (message.relay) {
-          const relayed: RelayedMessage = { from: message.from, id: message.id, data: message.data }
-          emitTo(nsp.local.to(room), events.message, relayed)
-        }
-        return
-      }
+      case 'msg':
+        return messageRelay.fromNode(message)
       default:
         if (applyHere(message).answer) beat()
     }
