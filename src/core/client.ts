@@ -67,7 +67,7 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
 
   function step(input: Input, accepted: (() => void) | undefined) {
     const prev = m
-    m = transition(m, { ...input, now: clock.now() } as MachineEvent, o)
+    m = transition(m, { ...input, now: clock.now(), random: Math.random() } as MachineEvent, o)
     if (m == prev) return
     accepted?.()
     if (m.socket != prev.socket) replaceSocket()

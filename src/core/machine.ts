@@ -39,7 +39,9 @@ export interface Machine {
   readonly outageSince: number | null
 }
 
-type Of<T extends string, P = unknown> = { readonly type: T; readonly now: number } & P
+/** When an event happened, and a random draw in [0, 1) for the retry's jitter (absent: none). */
+type At = { readonly now: number; readonly random?: number }
+type Of<T extends string, P = unknown> = { readonly type: T } & At & P
 type OnSocket = { readonly socket: number }
 type Failure = OnSocket & {
   readonly reason: ConnectionReason
@@ -178,12 +180,13 @@ const negotiated = (m: Machine, now: number, o: ResolvedOptions) =>
  */
 function linkFailed(
   m: Machine,
-  now: number,
+  at: At,
   o: ResolvedOptions,
   reason: ConnectionReason,
   message: string,
-  silentSince = now,
+  silentSince = at.now,
 ): Machine {
+  const { now } = at
   if (m.state == 'CLOSED' || m.state == 'ERROR') return m
   const error = { code: reason, message }
   if (m.state == 'OPEN' || !m.attempt)
@@ -204,7 +207,7 @@ function linkFailed(
   return to(m, 'RECONNECTING', reason, {
     ...stopped,
     error,
-    nextRetryAt: now + nextRetryDelay(m.attempt, o),
+    nextRetryAt: now + nextRetryDelay(m.attempt, o, at.random),
   })
 }
 
@@ -227,13 +230,14 @@ export const deadlineOf = (m: Machine, o: ResolvedOptions) =>
   Math.min(...Object.values(timersOf(m, o)))
 
 /** The first deadline of `m` due at `now`, taken; `m` itself when none is. */
-function deadline(m: Machine, now: number, o: ResolvedOptions): Machine {
+function deadline(m: Machine, at: At, o: ResolvedOptions): Machine {
+  const { now } = at
   // `now >= undefined` is false: a timer the machine does not run is never due.
   const due = timersOf(m, o)
   return now >= due.connect!
     ? linkFailed(
         m,
-        now,
+        at,
         o,
         'INTERRUPTED',
         `No answer within connectTimeout (${o.connectTimeout} ms)`,
@@ -264,7 +268,7 @@ const transitions: { [T in MachineEvent['type']]: Handler<T> } = {
       : m.state == 'ERROR'
         ? attemptNow({ ...m, attempt: 0, outageSince: e.now }, e.now, o, 'RETRY_REQUESTED')
         : m.state == 'OPEN'
-          ? linkFailed(m, e.now, o, 'RETRY_REQUESTED', 'Reconnection requested')
+          ? linkFailed(m, e, o, 'RETRY_REQUESTED', 'Reconnection requested')
           : waiting(m)
             ? attemptNow(m, e.now, o, 'RETRY_REQUESTED')
             : m,
@@ -297,30 +301,31 @@ const transitions: { [T in MachineEvent['type']]: Handler<T> } = {
             url: e.url,
             redirects: m.redirects + 1,
           })
-        : linkFailed(m, e.now, o, 'PROTOCOL_ERROR', `More than ${MAX_REDIRECTS} redirects`),
+        : linkFailed(m, e, o, 'PROTOCOL_ERROR', `More than ${MAX_REDIRECTS} redirects`),
   welcome: (m) => (m.state == 'AUTHENTICATING' ? open(m) : m),
   rejected: (m, e) => (m.state == 'AUTHENTICATING' ? fail(m, e.now, e.reason, e.message) : m),
   fatal: (m, e) => fail(m, e.now, e.reason, e.message),
-  failed: (m, e, o) => linkFailed(m, e.now, o, e.reason, e.message, e.silentSince),
+  failed: (m, e, o) => linkFailed(m, e, o, e.reason, e.message, e.silentSince),
   heartbeatFailed: (m, e, o) => {
     if (m.state != 'OPEN') return m
     const message = `No answer from the server for two heartbeat intervals (${o.heartbeatInterval} ms each)`
     return o.heartbeatFailure == 'error'
       ? fail(m, e.now, 'KEEP_ALIVE_TIMEOUT', message)
-      : linkFailed(m, e.now, o, 'KEEP_ALIVE_TIMEOUT', message, e.silentSince)
+      : linkFailed(m, e, o, 'KEEP_ALIVE_TIMEOUT', message, e.silentSince)
   },
   // Every deadline that is due is taken, in order (one may end the outage the next belongs
   // to); a few at most, so that zero timeouts cannot spin: the rest wait for the next tick.
-  tick: (m, { now }, o) => {
+  tick: (m, e, o) => {
     for (let i = 0, before = null as Machine | null; i < 8 && before != m; i++)
-      m = deadline((before = m), now, o)
+      m = deadline((before = m), e, o)
     return m
   },
 }
 
 /**
- * The next machine for an event. Pure: no I/O, no clock; `event.now` is the time. Events of a
- * socket the machine no longer wants change nothing.
+ * The next machine for an event. Pure: no I/O, no clock, no randomness: `event.now` is the
+ * time and `event.random` the draw for a retry's jitter. Events of a socket the machine no
+ * longer wants change nothing.
  *
  * @example
  * ```ts

@@ -27,6 +27,12 @@ export interface ClientOptions {
   reconnectIntervalIncrement?: number | undefined
   /** Cap on that wait (deepstream: 180000). */
   maxReconnectInterval?: number | undefined
+  /**
+   * Up to this fraction (0–1) of each wait is taken off at random, so the clients of a server
+   * that restarted do not all come back in the same millisecond (deepstream: 0, the exact
+   * schedule; resilient: 0.5).
+   */
+  reconnectJitter?: number | undefined
   /** Failed attempts before `ERROR`/`MAX_RECONNECT_ATTEMPTS`; `Infinity` never gives up (deepstream: 5). */
   maxReconnectAttempts?: number | undefined
   /** Ping period while `OPEN` (deepstream: 30000). */
@@ -59,6 +65,7 @@ export interface ClientOptions {
 export interface ResolvedOptions {
   readonly reconnectIntervalIncrement: number
   readonly maxReconnectInterval: number
+  readonly reconnectJitter: number
   readonly maxReconnectAttempts: number
   readonly heartbeatInterval: number
   readonly heartbeatFailure: 'error' | 'reconnect'
@@ -79,6 +86,7 @@ export interface ResolvedOptions {
 const deepstream = Object.freeze({
   reconnectIntervalIncrement: 4000,
   maxReconnectInterval: 180_000,
+  reconnectJitter: 0,
   maxReconnectAttempts: 5,
   heartbeatInterval: 30_000,
   heartbeatFailure: 'error',
@@ -89,12 +97,21 @@ const deepstream = Object.freeze({
 } satisfies ClientOptions)
 
 /**
- * Ready-made option sets. Both are plain frozen objects: spread one and override what you need.
+ * Ready-made option sets, plain frozen objects: spread one and override what you need.
+ *
+ * - `deepstream` (the defaults): deepstream's "Connectivity" page, exactly: retries at 0, 4,
+ *   12, 24, 40 s, then `ERROR`; two missed heartbeats are `ERROR`. Red means "act now".
+ * - `agora`: Agora's "Channel Connection" timeline: retries fast, `lost` at 15 s, gives up at
+ *   20 minutes.
+ * - `resilient`: for apps that must never give up: retries forever (0, ≤ 0.25, ≤ 0.5 … ≤ 2.5 s,
+ *   jittered), a dead link reconnects instead of failing, and an attempt starts at once when the
+ *   network comes back or the page becomes visible. A server back after any outage is reached
+ *   within about 2.5 s, by itself.
  *
  * @example
  * ```ts
  * import { WebSocket } from 'ws'
- * const client = createClient(url, { ...presets.agora, WebSocket })
+ * const client = createClient(url, { ...presets.resilient, WebSocket })
  * ```
  */
 export const presets = /* @__PURE__ */ Object.freeze({
@@ -114,6 +131,25 @@ export const presets = /* @__PURE__ */ Object.freeze({
     lostAfter: 15_000,
     giveUpAfter: 1_200_000,
     connectTimeout: 4000,
+    reconnectJitter: 0,
+    lazyConnect: false,
+    autoLogin: false,
+    queueLimit: 1000,
+  } satisfies ClientOptions),
+  /** Never gives up: infinite attempts, short jittered waits, a dead link reconnects. */
+  resilient: Object.freeze({
+    // 0, then at most 250 ms, 500 ms … 2.5 s: a short restart costs well under 1.5 s, and a
+    // server back after a long outage is reached within one capped wait (≤ 2.5 s). Half of
+    // each wait is random, so a restarted server's clients arrive spread over it.
+    reconnectIntervalIncrement: 250,
+    maxReconnectInterval: 2500,
+    reconnectJitter: 0.5,
+    maxReconnectAttempts: Infinity,
+    // A ping every 10 s: a dead link is noticed within 20 s, and reconnects.
+    heartbeatInterval: 10_000,
+    heartbeatFailure: 'reconnect',
+    lostAfter: 15_000,
+    connectTimeout: 5000,
     lazyConnect: false,
     autoLogin: false,
     queueLimit: 1000,
@@ -129,6 +165,10 @@ const flag = oneOf(true, false)
 const rules: Record<keyof ClientOptions, Rule> = {
   reconnectIntervalIncrement: millis,
   maxReconnectInterval: millis,
+  reconnectJitter: [
+    (value) => typeof value == 'number' && value >= 0 && value <= 1,
+    'a number from 0 to 1 (the fraction of each wait that may be taken off at random)',
+  ],
   maxReconnectAttempts: count(1),
   heartbeatInterval: positive,
   heartbeatFailure: oneOf('error', 'reconnect'),

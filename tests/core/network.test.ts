@@ -89,3 +89,47 @@ describe('browser awareness', () => {
     expect(client.getSnapshot()).toBe(before)
   })
 })
+
+describe('the page becoming visible', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  /** A document stand-in whose visibility can be changed, with its listeners counted. */
+  function stubDocument() {
+    const listeners = new Set<() => void>()
+    const doc = {
+      visibilityState: 'visible',
+      addEventListener: (type: string, fn: () => void) =>
+        type === 'visibilitychange' && listeners.add(fn),
+      removeEventListener: (type: string, fn: () => void) => listeners.delete(fn),
+    }
+    vi.stubGlobal('document', doc)
+    return {
+      count: () => listeners.size,
+      show(state: 'visible' | 'hidden') {
+        doc.visibilityState = state
+        for (const fn of [...listeners]) fn()
+      },
+    }
+  }
+
+  it('while waiting to retry, becoming visible tries at once; hiding does nothing; close() removes the listener', () => {
+    const page = stubDocument()
+    const { fake, net, client, open } = setup({ reconnectIntervalIncrement: 60_000 })
+    open()
+    expect(page.count()).toBe(1)
+    net.up = false
+    net.killAll()
+    fake.advance(100) // attempt 1 failed at once; the next is a minute away
+    expect(client.getSnapshot().attempt).toBe(1)
+    page.show('hidden')
+    expect(client.getSnapshot().attempt).toBe(1)
+    net.up = true
+    page.show('visible')
+    fake.advance(0)
+    expect(client.getSnapshot()).toMatchObject({ state: 'OPEN', reason: 'REJOIN_SUCCESS' })
+    client.close()
+    expect(page.count()).toBe(0)
+  })
+})

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { ServerMessage } from '../../src/server/index.js'
+import { presets } from '../../src/core/options.js'
 import { createCountingClock } from '../helpers/countingClock.js'
 import { figures } from '../helpers/figures.js'
 import { sleep, waitFor, waitUntilQuiet } from '../helpers/wait.js'
@@ -14,6 +15,25 @@ const connectionEvents = (t: Tracked) => (onEvent: () => void) => {
   )
   return () => offs.forEach((off) => off())
 }
+
+describe('presets.resilient over real sockets', () => {
+  test('a 500 ms restart, five times: back by itself every time, never ERROR', async () => {
+    const server = await startServer()
+    const t = await openClient(server, 'ada', { ...presets.resilient })
+    const took: number[] = []
+    for (let round = 0; round < 5; round++) {
+      await server.faults.kill()
+      await waitForState(t, 'RECONNECTING', 2000)
+      await sleep(500)
+      await server.faults.restart()
+      const restartedAt = now()
+      await waitForState(t, 'OPEN', 5000, 'REJOIN_SUCCESS')
+      took.push(Math.round(now() - restartedAt))
+    }
+    expect(t.transitions.map((step) => step.state)).not.toContain('ERROR')
+    figures({ test: 'resilient: 500 ms restart ×5', restartToOpenMs: took })
+  })
+})
 
 describe('reconnection over real sockets', () => {
   test('kill then restart → OPEN again', async () => {

@@ -27,6 +27,7 @@ describe('presets', () => {
     expect({ ...presets.deepstream }).toEqual({
       reconnectIntervalIncrement: 4000,
       maxReconnectInterval: 180_000,
+      reconnectJitter: 0,
       maxReconnectAttempts: 5,
       heartbeatInterval: 30_000,
       heartbeatFailure: 'error',
@@ -157,6 +158,9 @@ describe('resolveOptions', () => {
     ['reconnectIntervalIncrement', NaN, 'NaN'],
     ['reconnectIntervalIncrement', Infinity, 'Infinity'],
     ['reconnectIntervalIncrement', '4000', '"4000"'],
+    ['reconnectJitter', -0.1, '-0.1'],
+    ['reconnectJitter', 1.5, '1.5'],
+    ['reconnectJitter', '0.5', '"0.5"'],
     ['maxReconnectInterval', -1, '-1'],
     ['maxReconnectInterval', NaN, 'NaN'],
     ['maxReconnectInterval', '1s', '"1s"'],
