@@ -22,6 +22,7 @@ export {
   type WebSocketConstructor,
 } from './core/options.js'
 export { nextRetryDelay } from './core/schedule.js'
+export { qualityLevel, type LinkQuality, type QualityLevel } from './core/quality.js'
 // The codecs a client can speak; the frames themselves are in `linklight/protocol`.
 export {
   linklightProtocol,

@@ -13,6 +13,7 @@ import { createOutbound } from './client/outbound.js'
 import { createSession } from './client/session.js'
 import { openSocket, type Socket } from './client/socket.js'
 import { createTimer } from './client/timer.js'
+import { createQualityMeter } from './client/meter.js'
 import { createWatchdog } from './client/watchdog.js'
 import { deadlineOf, initialMachine, transition, type MachineEvent } from './machine.js'
 import { resolveOptions, resolveUrl, type ClientOptions } from './options.js'
@@ -71,7 +72,10 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
     if (m == prev) return
     accepted?.()
     if (m.socket != prev.socket) replaceSocket()
-    if (m.state != prev.state) effects.enter(m.state)
+    if (m.state != prev.state) {
+      meter.entered(m.state)
+      effects.enter(m.state)
+    }
     timer.arm(Math.min(deadlineOf(m, o), watchdog.wakeAt))
     publish()
   }
@@ -96,6 +100,7 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   // socket): whatever goes wrong is reported, and a link we can no longer trust is re-established.
   function receive(id: number, raw: unknown) {
     watchdog.heard(clock.now())
+    meter.heard(clock.now(), typeof raw == 'string' && protocol.isPong(raw))
     try {
       handleFrame(inbound, id, raw)
     } catch (error) {
@@ -116,14 +121,16 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   }
   const effects = createEffects({
     ...{ outbox, logins, flush: outbound.flush, machine: () => m },
-    hello: () =>
+    hello: () => {
+      meter.greeted(clock.now())
       write({
         t: 'hello',
         v: PROTOCOL_VERSION,
         url: socket!.url,
         session: session.id,
         received: session.received,
-      }),
+      })
+    },
     auth: () => write({ t: 'auth', credentials: login.credentials, presence: login.presence }),
     watch: () => watchdog.start(clock.now()),
     endSession() {
@@ -132,8 +139,13 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
     },
     onNetwork,
   })
+  const meter = createQualityMeter((quality) => kit.emit('quality', quality))
+  const ping = () => {
+    meter.pinged(clock.now())
+    write(protocol.ping())
+  }
   const watchdog = createWatchdog(o, {
-    ping: () => write(protocol.ping()),
+    ping,
     interrupted: () =>
       failed(m.socket, 'INTERRUPTED', `No data from the server for ${o.interruptedAfter} ms`),
     heartbeatFailed: (silentSince) => dispatch({ type: 'heartbeatFailed', silentSince }),
@@ -146,7 +158,7 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
 
   function onNetwork(online: boolean) {
     // Never trust the event alone: probe an open link, or try now and let the server answer.
-    if (online && m.state == 'OPEN') write(protocol.ping())
+    if (online && m.state == 'OPEN') ping()
     else if (online) dispatch({ type: 'online' })
     else if (m.socket) failed(m.socket, 'NETWORK_OFFLINE', 'The device went offline')
   }
@@ -160,6 +172,7 @@ export function createClient(url: string, options?: ClientOptions): LinklightCli
   const client: LinklightClient = {
     ...kit.methods,
     getConnectionState: () => m.state,
+    getLinkQuality: () => meter.quality,
     connect: () => dispatch({ type: 'connect' }),
     reconnect: () => dispatch({ type: 'reconnect' }),
     login(...args: [credentials?: unknown]) {

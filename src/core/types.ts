@@ -1,5 +1,6 @@
 import type { ConnectionError } from './machine.js'
 import type { Peer } from './peers.js'
+import type { LinkQuality } from './quality.js'
 import type { ConnectionReason, ConnectionState, Phase, Tone } from './states.js'
 
 export type { ConnectionError }
@@ -35,6 +36,12 @@ export interface ConnectionSnapshot {
   readonly queued: number
   /** What went wrong, while it matters (`null` once OPEN or CLOSED). */
   readonly error: ConnectionError | null
+  /**
+   * For a combined source (`combineSources`), the name of the part whose state this is, or
+   * `null` when no part is singled out (OPEN, CLOSED, or every part in this state); absent
+   * for other sources.
+   */
+  readonly part?: string | null
 }
 
 /** Handlers of the events a connection source emits. */
@@ -61,6 +68,11 @@ export interface ConnectionEvents {
   missed: (info: { count: number | null }) => void
   /** Something went wrong that did not change the state (a malformed frame, a refused message…). */
   error: (error: ConnectionError) => void
+  /**
+   * The link's quality changed: a heartbeat's round trip was measured, or the link went down or
+   * came up (sources that measure it: linklight's client; see `getLinkQuality`).
+   */
+  quality: (quality: LinkQuality) => void
 }
 
 /**
@@ -116,6 +128,16 @@ export interface ConnectionSource {
    * ```
    */
   getPeers(): ReadonlyMap<string, Peer>
+  /**
+   * The link's quality now, for sources that measure it (linklight's client times every
+   * heartbeat); absent on sources that cannot tell. Changes come as `quality` events.
+   *
+   * @example
+   * ```ts
+   * const { level, rtt } = source.getLinkQuality?.() ?? { level: 'unknown', rtt: null }
+   * ```
+   */
+  getLinkQuality?(): LinkQuality
   /**
    * Starts connecting when `CLOSED` or `ERROR` (a fresh start); otherwise does nothing.
    *
@@ -182,6 +204,16 @@ export interface LinklightClient extends ConnectionSource {
    * ```
    */
   getConnectionState(): ConnectionState
+  /**
+   * The link's quality: the handshake's and every heartbeat's round trip, smoothed, as a level
+   * (`excellent` up to 150 ms, `good` up to 400 ms, `poor` above; `lost` while down).
+   *
+   * @example
+   * ```ts
+   * const { level, rtt } = client.getLinkQuality() // 'excellent', 38
+   * ```
+   */
+  getLinkQuality(): LinkQuality
   /**
    * Your presence data, shown to the other peers; kept and re-sent after every reconnect.
    *
