@@ -7,7 +7,9 @@ import { outageTimeline } from '../core/outage.js'
 import { createSourceKit } from '../core/sourceKit.js'
 import type { ConnectionReason } from '../core/states.js'
 import type { ConnectionError } from '../core/types.js'
+import { qualityInState, unknownQuality, type LinkQuality } from '../core/quality.js'
 import {
+  agoraQualityLevel,
   joinErrorReason,
   leftReasonOf,
   mapAgoraStateChange,
@@ -21,6 +23,7 @@ import {
   optionRules,
   type AgoraClientLike,
   type AgoraCredentials,
+  type AgoraNetworkQualityLike,
   type AgoraSource,
   type FromAgoraOptions,
 } from './agoraClient.js'
@@ -30,6 +33,7 @@ export type {
   AgoraClientLike,
   AgoraConnectionStateListener,
   AgoraCredentials,
+  AgoraNetworkQualityLike,
   AgoraRemoteUserLike,
   AgoraSource,
   AgoraUid,
@@ -38,6 +42,7 @@ export type {
 export {
   agoraDisconnectReasons,
   agoraLeftReasons,
+  agoraQualityLevel,
   mapAgoraStateChange,
   type AgoraChangeContext,
   type AgoraConnectionState,
@@ -133,6 +138,27 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
     message: `Agora: ${message}`,
   })
 
+  // The SDK's network-quality reports while joined; `lost` while the link is down.
+  let quality: LinkQuality = unknownQuality
+  const setQuality = (next: LinkQuality) => {
+    if (next === quality) return
+    quality = next
+    kit.emit('quality', next)
+  }
+  const onNetworkQuality = (stats: AgoraNetworkQualityLike) => {
+    if (snapshot().state !== 'OPEN') return
+    const rtt = client.getRTCStats().RTT
+    const measured = typeof rtt === 'number' && Number.isFinite(rtt) ? rtt : null
+    setQuality(
+      Object.freeze({
+        level: agoraQualityLevel(stats),
+        rtt: measured,
+        lastRtt: measured,
+        samples: quality.samples + 1,
+      }),
+    )
+  }
+
   /** Moves to what an Agora change maps to; CLOSED and ERROR let every peer go. */
   const apply = ({ state, reason, message }: AgoraMapping) => {
     const now = snapshot()
@@ -142,6 +168,7 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
       reason,
       state === 'ERROR' ? { error: failure(reason, message ?? reason) } : {},
     )
+    if (now.state !== state) setQuality(qualityInState(quality, state))
     if (state !== 'CLOSED' && state !== 'ERROR') return
     endings++
     kit.replacePeers([])
@@ -193,6 +220,7 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
     client.on('connection-state-change', onStateChange)
     client.on('user-joined', onUserJoined)
     client.on('user-left', onUserLeft)
+    client.on('network-quality', onNetworkQuality)
     const now = client.connectionState
     if (now !== 'DISCONNECTED') {
       // Joined while nobody listened: a join, not a rejoin.
@@ -207,6 +235,7 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
     client.off('connection-state-change', onStateChange)
     client.off('user-joined', onUserJoined)
     client.off('user-left', onUserLeft)
+    client.off('network-quality', onNetworkQuality)
   }
 
   async function join({ appid, channel, token, uid }: AgoraCredentials): Promise<void> {
@@ -250,6 +279,7 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
 
   return {
     ...kit.methods,
+    getLinkQuality: () => quality,
     connect,
     async login(given) {
       const next = given === undefined ? credentials : checkCredentials(given)
@@ -295,6 +325,7 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
         kit.moveTo('CLOSED', 'LEAVE_CHANNEL')
       }
       kit.replacePeers([])
+      setQuality(qualityInState(quality, 'CLOSED'))
       if (client.connectionState !== 'DISCONNECTED') void leaveClient()
     },
   }

@@ -53,7 +53,17 @@ export type AgoraConnectionStateListener = (
  *   .map((event) => client.getListeners(event).length)
  * ```
  */
-export type AgoraClientEvent = 'connection-state-change' | 'user-joined' | 'user-left'
+export type AgoraClientEvent =
+  'connection-state-change' | 'user-joined' | 'user-left' | 'network-quality'
+
+/**
+ * The SDK's `network-quality` report (every 2 s while joined): each direction from 0 (unknown)
+ * through 1 (excellent) … 5 (barely usable) to 6 (disconnected).
+ */
+export interface AgoraNetworkQualityLike {
+  readonly uplinkNetworkQuality: number
+  readonly downlinkNetworkQuality: number
+}
 
 /**
  * The part of agora-rtc-sdk-ng's `IAgoraRTCClient` the adapter uses. The SDK's client has all of
@@ -71,7 +81,10 @@ export interface AgoraClientLike {
   on(event: 'connection-state-change', listener: AgoraConnectionStateListener): void
   on(event: 'user-joined', listener: (user: AgoraRemoteUserLike) => void): void
   on(event: 'user-left', listener: (user: AgoraRemoteUserLike, reason: string) => void): void
+  on(event: 'network-quality', listener: (stats: AgoraNetworkQualityLike) => void): void
   off?(event: AgoraClientEvent, listener: (...args: never[]) => void): void
+  /** The call's statistics; the adapter reads `RTT` (ms to Agora's edge server). */
+  getRTCStats?(): { readonly RTT?: number }
   join?(
     appid: string,
     channel: string,
@@ -233,5 +246,6 @@ export function completeClient(client: AgoraClientLike): CompleteAgoraClient {
             ),
           ),
     leave: () => client.leave?.() ?? Promise.resolve(),
+    getRTCStats: () => client.getRTCStats?.() ?? {},
   }
 }

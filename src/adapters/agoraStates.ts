@@ -5,6 +5,8 @@
  * (tests/adapters/agoraTypes.ts), so an SDK that adds a reason fails the type check there.
  */
 import type { LeftReason } from '../core/peers.js'
+import type { QualityLevel } from '../core/quality.js'
+import type { AgoraNetworkQualityLike } from './agoraClient.js'
 import type { ConnectionReason, ConnectionState } from '../core/states.js'
 
 /**
@@ -230,4 +232,26 @@ export function joinErrorReason(error: unknown): ConnectionReason {
   if (/expired|token timeout|TOKEN_EXPIRE/i.test(text)) return 'TOKEN_EXPIRED'
   if (/invalid token|authorized failed|use (static|dynamic) key/i.test(text)) return 'INVALID_TOKEN'
   return 'JOIN_FAILED'
+}
+
+/**
+ * The level of an Agora `network-quality` report: the worse direction, as linklight names it —
+ * 1 `excellent`, 2–3 `good`, 4–5 `poor`, 6 `lost`, 0 (or anything else) `unknown`.
+ *
+ * @example
+ * ```ts
+ * agoraQualityLevel({ uplinkNetworkQuality: 1, downlinkNetworkQuality: 4 }) // 'poor'
+ * ```
+ */
+export function agoraQualityLevel(stats: AgoraNetworkQualityLike): QualityLevel {
+  const worst = Math.max(stats.uplinkNetworkQuality, stats.downlinkNetworkQuality)
+  return worst === 1
+    ? 'excellent'
+    : worst === 2 || worst === 3
+      ? 'good'
+      : worst === 4 || worst === 5
+        ? 'poor'
+        : worst === 6
+          ? 'lost'
+          : 'unknown'
 }

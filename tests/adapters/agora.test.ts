@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   agoraDisconnectReasons,
+  agoraQualityLevel,
   fromAgora,
   mapAgoraStateChange,
   type AgoraClientLike,
@@ -564,7 +565,7 @@ describe('agora: close, connect, reconnect, send', () => {
   it('close() leaves no timer and no listener, and calls client.leave()', async () => {
     const { client, source, log, peerIds } = await dropped()
     client.userJoin('late') // not announced while reconnecting
-    expect(client.listenerCount()).toBe(3)
+    expect(client.listenerCount()).toBe(4)
     expect(vi.getTimerCount()).toBe(2)
     source.close()
     expect(vi.getTimerCount()).toBe(0)
@@ -599,10 +600,10 @@ describe('agora: close, connect, reconnect, send', () => {
     source.close()
     await flush()
     await source.login()
-    expect(client.listenerCount()).toBe(3)
+    expect(client.listenerCount()).toBe(4)
     expect(log).toEqual([...JOINED, 'CLOSED/LEAVE_CHANNEL', ...JOINED])
     await source.login().catch(() => {})
-    expect(client.listenerCount()).toBe(3)
+    expect(client.listenerCount()).toBe(4)
   })
 
   it('connect() after close() joins again with the remembered credentials', async () => {
@@ -688,5 +689,40 @@ describe('agora: close, connect, reconnect, send', () => {
     expect(snapshot()).toMatchObject({ state: 'RECONNECTING', reason: 'INTERRUPTED', attempt: 1 })
     await vi.advanceTimersByTimeAsync(15_000)
     expect(events).toEqual(['lost'])
+  })
+})
+
+describe('agora: network quality', () => {
+  it('network-quality reports while joined are the link quality (the worse direction), with the RTT', async () => {
+    const { client, source } = await joined()
+    const seen: string[] = []
+    source.on('quality', (quality) => seen.push(`${quality.level} ${String(quality.rtt)}`))
+    expect(source.getLinkQuality?.()).toMatchObject({ level: 'unknown', rtt: null })
+    client.networkQuality(1, 1, 38)
+    client.networkQuality(1, 4, 420)
+    client.networkQuality(6, 6, 0)
+    expect(seen).toEqual(['excellent 38', 'poor 420', 'lost 0'])
+    expect(source.getLinkQuality?.()).toMatchObject({ level: 'lost', samples: 3 })
+  })
+
+  it.each([
+    [0, 0, 'unknown'],
+    [1, 0, 'excellent'],
+    [2, 3, 'good'],
+    [5, 1, 'poor'],
+    [6, 1, 'lost'],
+  ] as const)('uplink %i, downlink %i → %s', (up, down, level) => {
+    expect(agoraQualityLevel({ uplinkNetworkQuality: up, downlinkNetworkQuality: down })).toBe(
+      level,
+    )
+  })
+
+  it('a drop reads lost, and reports while not joined are ignored; close() reads unknown', async () => {
+    const { client, source } = await dropped()
+    expect(source.getLinkQuality?.().level).toBe('lost')
+    client.networkQuality(1, 1, 10)
+    expect(source.getLinkQuality?.().level).toBe('lost')
+    source.close()
+    expect(source.getLinkQuality?.().level).toBe('unknown')
   })
 })

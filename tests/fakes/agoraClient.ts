@@ -22,6 +22,7 @@ import type {
   ConnectionDisconnectedReason,
   ConnectionState,
   IAgoraRTCClient,
+  NetworkQuality,
   IAgoraRTCRemoteUser,
   UID,
 } from 'agora-rtc-sdk-ng'
@@ -46,6 +47,7 @@ export type FakedClient = Pick<
   | 'getListeners'
   | 'join'
   | 'leave'
+  | 'getRTCStats'
 >
 
 /** An `AgoraRTCError` as the SDK makes it: `name`, `code`, and a message that starts with both. */
@@ -277,6 +279,18 @@ export class FakeAgoraClient implements FakedClient {
    */
   change(next: ConnectionState, reason?: DisconnectReason | (string & {})) {
     this.setState(next, reason as DisconnectReason | undefined)
+  }
+
+  /** The call's statistics: only `RTT` is kept up to date (see `networkQuality`). */
+  getRTCStats(): ReturnType<IAgoraRTCClient['getRTCStats']> {
+    return { RTT: this.rtt } as ReturnType<IAgoraRTCClient['getRTCStats']>
+  }
+  private rtt = 0
+
+  /** The SDK's 2-second `network-quality` report, with the round trip `getRTCStats()` gives. */
+  networkQuality(uplink: NetworkQuality['uplinkNetworkQuality'], downlink = uplink, rtt = 0) {
+    this.rtt = rtt
+    this.emit('network-quality', { uplinkNetworkQuality: uplink, downlinkNetworkQuality: downlink })
   }
 
   /** A remote user joins the channel; announced at once when this client is in it. */
