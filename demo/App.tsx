@@ -5,6 +5,7 @@ import { ConnectionPanel } from './ConnectionPanel.js'
 import { ConnectionSwitchControl } from './ConnectionSwitchControl.js'
 import type { ConnectionSwitch } from './demoConnection.js'
 import { FaultsPanel } from './FaultsPanel.js'
+import { HistoryPanel } from './HistoryPanel.js'
 import { PeersPanel } from './PeersPanel.js'
 import type { DemoSettings } from './settings.js'
 import type { YjsRoom } from './yjsRoom.js'
@@ -43,6 +44,7 @@ export function App({
         <ConnectionPanel timings={settings.timings} socketio={socketio} />
         <PeersPanel />
         <FaultsPanel via={via} />
+        <HistoryPanel />
         <CollaborativePanel room={room} />
       </main>
     </ConnectionProvider>

@@ -39,6 +39,7 @@ export {
   type SnapshotExtra,
 } from './core/sourceKit.js'
 export { outageTimeline, type Timeline, type TimelineOptions } from './core/outage.js'
+export { combineSources, type CombinedSource, type SourceParts } from './core/combineSources.js'
 export type {
   ConnectionSnapshot,
   ConnectionEvents,
@@ -54,5 +55,11 @@ export {
   type ConnectionStoreData,
 } from './store/createConnectionStore.js'
 export type { DisplayStatus } from './store/display.js'
+export type { ConnectionHistoryEntry } from './store/history.js'
+export {
+  connectionDiagnostics,
+  formatDiagnostics,
+  type ConnectionDiagnostics,
+} from './store/diagnostics.js'
 export { nextDisplay, type SmoothingOptions, type NextDisplay } from './store/nextDisplay.js'
 export { toneFor, type ToneOverrides } from './store/tones.js'

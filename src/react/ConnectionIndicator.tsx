@@ -26,8 +26,10 @@ export interface ConnectionIndicatorProps
  * people who do not see colour (visible in the badge, visually hidden otherwise). The root is a
  * polite live region (`role="status"`) whose only text is that label, so assistive technology
  * announces the shown status when it changes, and nothing else. The root carries `data-state`,
- * `data-tone`, `data-variant` and `data-size`; the component injects no `<style>` and no
- * `style` attribute (CSP-friendly). Import `linklight/styles.css` for the default look.
+ * `data-tone`, `data-variant` and `data-size` — and, over a combined source (`combineSources`)
+ * that is not OPEN, `data-part` with the part the label names ("Reconnecting… (doc)"). The
+ * component injects no `<style>` and no `style` attribute (CSP-friendly). Import
+ * `linklight/styles.css` for the default look.
  *
  * @example
  * ```tsx
@@ -36,6 +38,7 @@ export interface ConnectionIndicatorProps
  * <ConnectionIndicator variant="badge" labels={{ OPEN: 'En ligne', RECONNECTING: 'Reconnexion…' }} />
  * <ConnectionIndicator variant="dot" size="sm" tones={{ RECONNECTING: 'bad' }} />
  * <ConnectionIndicator unstyled>{({ tone, label }) => <b className={tone}>{label}</b>}</ConnectionIndicator>
+ * <ConnectionIndicator variant="badge" partLabel={(label, part) => `${label} · ${part}`} />
  * ```
  */
 export function ConnectionIndicator({
@@ -45,13 +48,14 @@ export function ConnectionIndicator({
   smooth,
   tones,
   labels,
+  partLabel,
   className,
   children,
   store,
   ...rest
 }: ConnectionIndicatorProps) {
   const status = useIndicatorStatus(
-    { smooth, tones, labels },
+    { smooth, tones, labels, partLabel },
     store,
     typeof children === 'function',
   )
@@ -69,6 +73,7 @@ export function ConnectionIndicator({
       data-tone={status.tone}
       data-variant={variant}
       data-size={size}
+      data-part={status.part}
     >
       {typeof children === 'function' ? (
         children(status)

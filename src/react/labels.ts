@@ -20,3 +20,18 @@ export const defaultLabels: Readonly<Record<ConnectionState, string>> = Object.f
   RECONNECTING: 'Reconnecting…',
   ERROR: 'Connection failed',
 })
+
+/**
+ * How the indicator names the part of a combined source (`combineSources`) that is not OPEN:
+ * `"Connection failed: doc"` for ERROR, `"Reconnecting… (doc)"` for the other states. Pass
+ * `partLabel` to `ConnectionIndicator` or `useIndicator` to word it otherwise (translations).
+ *
+ * @example
+ * ```tsx
+ * defaultPartLabel('Reconnecting…', 'doc', 'RECONNECTING') // 'Reconnecting… (doc)'
+ * <ConnectionIndicator partLabel={(label, part) => `${label} — ${part}`} />
+ * ```
+ */
+export function defaultPartLabel(label: string, part: string, state: ConnectionState): string {
+  return state === 'ERROR' ? `${label}: ${part}` : `${label} (${part})`
+}

@@ -2,7 +2,7 @@ import type { ConnectionState, Tone } from '../core/states.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
 import { toneFor, type ToneOverrides } from '../store/tones.js'
 import { useResolvedStore } from './context.js'
-import { defaultLabels } from './labels.js'
+import { defaultLabels, defaultPartLabel } from './labels.js'
 import { useSecondsUntil } from './useSecondsUntil.js'
 import { useStoreSelector } from './useStoreSelector.js'
 
@@ -30,6 +30,12 @@ export interface IndicatorOptions {
   tones?: ToneOverrides | undefined
   /** Text for some states (translations); the rest keep the English {@link defaultLabels}. */
   labels?: Partial<Record<ConnectionState, string>> | undefined
+  /**
+   * Words the label that names the failing part of a combined source (`combineSources`):
+   * given the state's label, the part's name and the state; default {@link defaultPartLabel}
+   * (`"Reconnecting… (doc)"`, `"Connection failed: doc"`).
+   */
+  partLabel?: ((label: string, part: string, state: ConnectionState) => string) | undefined
 }
 
 /** What an indicator shows. */
@@ -39,6 +45,11 @@ export interface IndicatorStatus {
   readonly label: string
   /** Whole seconds until the next reconnection attempt, or `null` when none is scheduled. */
   readonly retryIn: number | null
+  /**
+   * For a combined source (`combineSources`), the part the label names: the one that is not
+   * OPEN, while the state shown is its state. Absent otherwise, and for other sources.
+   */
+  readonly part?: string
 }
 
 /**
@@ -47,7 +58,7 @@ export interface IndicatorStatus {
  * function, so the default look does not re-render every second while the client waits to retry.
  */
 export function useIndicatorStatus(
-  { smooth, tones, labels }: IndicatorOptions,
+  { smooth, tones, labels, partLabel = defaultPartLabel }: IndicatorOptions,
   explicit: ConnectionStore | undefined,
   countdown: boolean,
 ): IndicatorStatus {
@@ -55,13 +66,21 @@ export function useIndicatorStatus(
   const state = useStoreSelector(store, (s) =>
     smooth === false ? s.connection.state : s.display.state,
   )
+  // The smoothed display keeps no part: take the snapshot's, but only while the snapshot is in
+  // the state shown — a state held on screen a moment longer may have been another part's.
+  const part = useStoreSelector(store, (s) => {
+    const shown = smooth === false ? s.connection.state : s.display.state
+    return shown !== 'OPEN' && s.connection.state === shown ? (s.connection.part ?? null) : null
+  })
   const at = useStoreSelector(store, (s) => (countdown ? s.connection.nextRetryAt : null))
+  const label = labels?.[state] ?? defaultLabels[state]
   return {
     state,
     tone: toneFor(state, tones, store.tones),
-    label: labels?.[state] ?? defaultLabels[state],
+    label: part === null ? label : partLabel(label, part, state),
     // `nextRetryAt` is a time on the source's clock, which the store is given as well.
     retryIn: useSecondsUntil(at, store.clock),
+    ...(part !== null && { part }),
   }
 }
 
@@ -69,6 +88,9 @@ export function useIndicatorStatus(
  * Headless indicator: the tone, state, label and retry countdown to render your own status UI.
  * With `smooth` (the default) it follows the store's smoothed `display`, so a dip shorter than
  * the store's `enterDelay` never leaves green.
+ *
+ * Over a combined source (`combineSources`) the label names the part that is not OPEN —
+ * `"Reconnecting… (doc)"` — and `part` says which.
  *
  * Keep `retryIn` out of any live region (`role="status"`): it changes every second and would
  * be read out every second.

@@ -38,6 +38,7 @@ function serverStateOf(store: ConnectionStore): ConnectionStoreData {
       departedPeers: new Map(),
       peersStale: true,
       display: Object.freeze(display),
+      history: none,
     }
     serverStates.set(store, state)
   }

@@ -1,128 +1,35 @@
 /**
- * `createConnectionStore`: a zustand vanilla store over any `ConnectionSource`. It holds the
- * snapshot, the peers (applied in one batch per tick) and the smoothed display, and follows its
- * source while it is mounted.
+ * `createConnectionStore`: a zustand vanilla store over any `ConnectionSource` (its types are in
+ * types.ts). It holds the snapshot, its recent transitions (history.ts), the peers (applied in
+ * one batch per tick, peerBatch.ts) and the smoothed display (displaySmoother.ts), and follows
+ * its source while it is mounted (mountCounter.ts).
  */
-import { createStore, type StoreApi } from 'zustand/vanilla'
-import { realClock, type Clock } from '../core/clock.js'
+import { createStore } from 'zustand/vanilla'
+import { realClock } from '../core/clock.js'
 import { createEmitter } from '../core/emitter.js'
-import type { ConnectionReason, ConnectionState } from '../core/states.js'
-import type { ConnectionError, ConnectionSnapshot, ConnectionSource } from '../core/types.js'
-import type { DisplayStatus } from './display.js'
-import { nextDisplay, type SmoothingOptions } from './nextDisplay.js'
+import type { ConnectionSnapshot, ConnectionSource } from '../core/types.js'
+import { createDisplaySmoother } from './displaySmoother.js'
+import { DEFAULT_HISTORY_LIMIT, nextHistory, type ConnectionHistoryEntry } from './history.js'
+import { createMountCounter } from './mountCounter.js'
 import { createPeerBatch } from './peerBatch.js'
-import { peerLists, type PeerLists } from './peerLists.js'
+import { peerLists } from './peerLists.js'
 import { checkStoreOptions, type ConnectionStoreOptions } from './storeOptions.js'
-import { toneFor, type ToneOverrides } from './tones.js'
+import type { ToneOverrides } from './tones.js'
+import type {
+  ConnectionStore,
+  ConnectionStoreData,
+  ConnectionStoreEvents,
+  ConnectionStoreState,
+} from './types.js'
 
-export type { ConnectionStoreOptions }
-
-/**
- * How long a store waits after its last `unmount()` before it lets go of its source (ms): to
- * the end of the current task. React ends one mount and starts the next within one commit
- * (StrictMode's trial unmount, a provider moved under a new `key`, Fast Refresh), so a mount
- * that follows at once finds the store as it was, and nothing is torn down and built again.
- */
-const UNMOUNT_GRACE = 0
-
-/**
- * What a store holds, without its actions: all a hook reads, and what a selector given to
- * `useConnectionStore` receives.
- *
- * @example
- * ```ts
- * const summary = (s: ConnectionStoreData) =>
- *   `${s.display.state}: ${s.peerList.length} online, ${s.departedPeers.size} gone`
- * ```
- */
-export interface ConnectionStoreData extends PeerLists {
-  readonly connection: ConnectionSnapshot
-  /** `true` while the connection is not OPEN: the peers are what was last known. */
-  readonly peersStale: boolean
-  /** What an indicator shows: the smoothed status (see `nextDisplay`). */
-  readonly display: DisplayStatus
-}
-
-/**
- * The state of a connection store: its data and its actions.
- *
- * @example
- * ```ts
- * const { connection, peers, departedPeers, reconnect } = store.getState()
- * if (connection.state === 'ERROR') reconnect()
- * console.log([...peers.keys()], [...departedPeers.keys()])
- * ```
- */
-export interface ConnectionStoreState extends ConnectionStoreData {
-  connect(): void
-  login(credentials?: unknown): Promise<void>
-  send(data: unknown): Promise<void>
-  reconnect(): void
-  close(): void
-  /**
-   * Ends the store: detaches from the source, clears every timer and closes the connection.
-   * The state then stays where the source ended; `mount()` no longer attaches.
-   */
-  destroy(): void
-}
-
-/** Events of a store, for `useConnectionEvent`. */
-export interface ConnectionStoreEvents {
-  stateChange: (state: ConnectionState, reason: ConnectionReason) => void
-  lost: () => void
-  restored: () => void
-  /** The connection ended in ERROR. */
-  failed: (reason: ConnectionReason, error: ConnectionError | null) => void
-  /**
-   * Messages addressed to this client were lost for good (linklight's client only): `count`
-   * of them, or `null` when the server cannot tell. Reload what they would have told.
-   */
-  missed: (info: { count: number | null }) => void
-}
-
-/**
- * A zustand `StoreApi` over a connection, plus its events, its mounts, its clock and its tones.
- *
- * @example
- * ```ts
- * const store = createConnectionStore(client)
- * const off = store.on('failed', (reason) => console.warn('connection failed:', reason))
- * store.subscribe((s) => console.log(s.display.tone))
- * ```
- */
-export type ConnectionStore = StoreApi<ConnectionStoreState> & {
-  on<K extends keyof ConnectionStoreEvents>(event: K, handler: ConnectionStoreEvents[K]): () => void
-  /**
-   * Counts one more user of the store. The first attaches it to its source: it reads the
-   * snapshot and the peers again, then follows them. Pair every call with one `unmount()`.
-   * `ConnectionProvider` mounts its store for as long as it is mounted; a store from
-   * `createConnectionStore` starts mounted once, for its creator.
-   *
-   * @example
-   * ```ts
-   * useEffect(() => {
-   *   store.mount()
-   *   return () => store.unmount()
-   * }, [store])
-   * ```
-   */
-  mount(): void
-  /**
-   * Ends one `mount()`. When the last one ends and no other starts within the current task,
-   * the store detaches from its source: it keeps its state, and follows the source again on the
-   * next `mount()`. The store a `ConnectionProvider` makes from a `source` is destroyed instead.
-   *
-   * @example
-   * ```ts
-   * const store = createConnectionStore(client) // mounted once, for you
-   * store.unmount() // quiet until the next store.mount()
-   * ```
-   */
-  unmount(): void
-  /** The clock the store runs on: its `clock` option, else the real one. */
-  readonly clock: Clock
-  /** Its `tones` option: `toneFor(state, store.tones)` is the tone it shows for `state`. */
-  readonly tones: ToneOverrides
+// Its types live in types.ts; everything that imports them from here keeps doing so.
+export type {
+  ConnectionHistoryEntry,
+  ConnectionStore,
+  ConnectionStoreData,
+  ConnectionStoreEvents,
+  ConnectionStoreOptions,
+  ConnectionStoreState,
 }
 
 /**
@@ -165,39 +72,49 @@ function buildStore(
   afterLastUnmount: 'detach' | 'destroy',
 ): ConnectionStore {
   checkStoreOptions(source, options)
-  const { enterDelay, minVisible, offlinePeers = 100, tones, clock = realClock } = options ?? {}
-  const timing: SmoothingOptions = { enterDelay, minVisible }
+  const {
+    enterDelay,
+    minVisible,
+    offlinePeers = 100,
+    historyLimit = DEFAULT_HISTORY_LIMIT,
+    tones,
+    clock = realClock,
+  } = options ?? {}
   const ownTones: ToneOverrides = Object.freeze({ ...tones })
   const { on, emit } = createEmitter<ConnectionStoreEvents>((error) =>
     console.error('linklight:', error),
   )
 
-  // The source's status: its state, its tone, and since when it has had that tone.
   const first = source.getSnapshot()
-  let raw: DisplayStatus = {
-    state: first.state,
-    tone: toneFor(first.state, ownTones),
-    since: clock.now(),
+  const display = createDisplaySmoother(
+    first.state,
+    clock,
+    ownTones,
+    { enterDelay, minVisible },
+    () => update({ display: display.next(get().display) }),
+  )
+  /** The fields that follow the source's `connection`, after the store's `before`. */
+  const follow = (connection: ConnectionSnapshot, before: ConnectionStoreData) => {
+    display.follow(connection.state)
+    const history = nextHistory(
+      before.history,
+      before.connection,
+      connection,
+      clock.now(),
+      historyLimit,
+    )
+    return { connection, peersStale: connection.state !== 'OPEN', history }
   }
-  const follow = (connection: ConnectionSnapshot) => {
-    const { state } = connection
-    const tone = toneFor(state, ownTones)
-    if (tone !== raw.tone) raw = { state, tone, since: clock.now() }
-    else if (state !== raw.state) raw = { ...raw, state }
-    return { connection, peersStale: state !== 'OPEN' }
-  }
-  // Nothing was shown before it to smooth: the status shows as it is.
-  const unsmoothed = (): DisplayStatus => ({ ...raw, since: -Infinity })
 
-  let recheck: unknown
   let detachers: (() => void)[] = []
-  let mounts = 0
-  let letGo: unknown
   let destroyed = false
 
   const store = createStore<ConnectionStoreState>()(() => ({
-    ...follow(first),
-    display: unsmoothed(),
+    connection: first,
+    peersStale: first.state !== 'OPEN',
+    // Transitions from the moment it attaches: what the source did before is not known here.
+    history: Object.freeze([]),
+    display: display.unsmoothed(),
     ...peerLists(new Map(source.getPeers()), new Map()),
     connect: () => source.connect(),
     login: (credentials) => source.login(credentials),
@@ -215,23 +132,13 @@ function buildStore(
     if (keys.some((key) => patch[key] !== state[key])) set(patch)
   }
 
-  // What to show now. While a change is held back, one timer looks again when it may show.
-  const smoothed = (display: DisplayStatus, smoothing = timing): DisplayStatus => {
-    clock.clearTimeout(recheck)
-    const now = clock.now()
-    const next = nextDisplay(display, raw, now, smoothing)
-    if (next.recheckAt !== null) recheck = clock.setTimeout(showDue, next.recheckAt - now)
-    return next.display
-  }
-  const showDue = () => update({ display: smoothed(get().display) })
-
   const onSnapshot = (connection: ConnectionSnapshot) => {
-    const before = get().connection
-    if (connection === before) return
-    const followed = follow(connection)
-    set({ ...followed, display: smoothed(get().display) })
+    const before = get()
+    if (connection === before.connection) return
+    // One update: the history changes with `connection`, never on its own.
+    set({ ...follow(connection, before), display: display.next(before.display) })
     const { state, reason } = connection
-    if (state !== before.state && reason) {
+    if (state !== before.connection.state && reason) {
       emit('stateChange', state, reason)
       if (state === 'ERROR') emit('failed', reason, connection.error)
     }
@@ -247,8 +154,8 @@ function buildStore(
     const departed = new Map([...before.departedPeers].filter(([id]) => !online.has(id)))
     update({
       ...(connection === before.connection
-        ? { display: smoothed(before.display) }
-        : { ...follow(connection), display: unsmoothed() }),
+        ? { display: display.next(before.display) }
+        : { ...follow(connection, before), display: display.unsmoothed() }),
       ...peerLists(online, departed, before),
     })
     detachers = [
@@ -265,32 +172,37 @@ function buildStore(
   const detach = () => {
     peers.cancel()
     for (const off of detachers.splice(0)) off()
-    clock.clearTimeout(recheck)
+    display.cancel()
   }
+
+  const mounts = createMountCounter(
+    clock,
+    () => {
+      // A mount within the grace after the last unmount finds the store still attached.
+      if (detachers.length === 0) attach()
+    },
+    afterLastUnmount === 'destroy' ? destroy : detach,
+  )
 
   function destroy() {
     if (destroyed) return
     destroyed = true
-    clock.clearTimeout(letGo)
+    mounts.stop()
     detach()
     source.close()
     // The store shows where the source ended, as it is: no smoothing holds that back.
-    const followed = follow(source.getSnapshot())
-    const display = smoothed(get().display, { enterDelay: 0, minVisible: 0 })
-    update({ ...followed, display })
+    const before = get()
+    update({
+      ...follow(source.getSnapshot(), before),
+      display: display.next(before.display, { enterDelay: 0, minVisible: 0 }),
+    })
   }
 
-  const mount = () => {
-    if (destroyed) return
-    clock.clearTimeout(letGo)
-    if (++mounts === 1 && detachers.length === 0) attach()
-  }
-
-  const unmount = () => {
-    if (destroyed || mounts === 0) return
-    if (--mounts > 0) return
-    letGo = clock.setTimeout(afterLastUnmount === 'destroy' ? destroy : detach, UNMOUNT_GRACE)
-  }
-
-  return Object.assign(store, { on, mount, unmount, clock, tones: ownTones })
+  return Object.assign(store, {
+    on,
+    mount: mounts.mount,
+    unmount: mounts.unmount,
+    clock,
+    tones: ownTones,
+  })
 }

@@ -2,7 +2,16 @@
  * The options of `createConnectionStore`, checked with the client's rules (check.ts): invalid
  * values throw a `TypeError` naming the option.
  */
-import { checkOptions, count, invalid, isObject, methods, ms, oneOf } from '../core/check.js'
+import {
+  checkOptions,
+  count,
+  integer,
+  invalid,
+  isObject,
+  methods,
+  ms,
+  oneOf,
+} from '../core/check.js'
 import type { Clock } from '../core/clock.js'
 import { ConnectionState } from '../core/states.js'
 import type { ConnectionSource } from '../core/types.js'
@@ -14,6 +23,7 @@ import type { ToneOverrides } from './tones.js'
  * @example
  * ```ts
  * createConnectionStore(client, { enterDelay: 500, tones: { RECONNECTING: 'bad' }, offlinePeers: 20 })
+ * createConnectionStore(client, { historyLimit: 200 }) // a longer history for support
  * ```
  */
 export interface ConnectionStoreOptions {
@@ -28,6 +38,10 @@ export interface ConnectionStoreOptions {
   tones?: ToneOverrides | undefined
   /** How many peers that left `departedPeers` keeps (for `usePeers({ includeOffline: true })`; default 100). */
   offlinePeers?: number | undefined
+  /**
+   * How many transitions `history` keeps, the oldest dropped first (default 50); `0` keeps none.
+   */
+  historyLimit?: number | undefined
   /**
    * Time and timers for the smoothing, the retry countdown and the end of a provider's store
    * (default: the real ones). The countdown reads `nextRetryAt`, a time on the source's clock:
@@ -54,6 +68,8 @@ export function checkStoreOptions(
     enterDelay: ms(0),
     minVisible: ms(0),
     offlinePeers: count(0),
+    // Finite: the history lives as long as the page, and a flapping link would grow it forever.
+    historyLimit: integer(0),
     tones: [
       (tones) =>
         isObject(tones) &&

@@ -3,7 +3,7 @@
  * a dead link reconnects, a server back after a long outage is reached within one capped wait,
  * and jitter spreads the waits without ever making one longer than the schedule.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createClient } from '../../src/core/client.js'
 import { presets, resolveOptions } from '../../src/core/options.js'
 import { nextRetryDelay } from '../../src/core/schedule.js'
@@ -46,18 +46,40 @@ describe('reconnectJitter as an option', () => {
 })
 
 describe('presets.resilient', () => {
-  it('a 500 ms restart: back within a second, on the fake clock', () => {
+  /** Kills the fake server for `downMs`; returns how long after the kill the client was OPEN. */
+  function restart(downMs: number) {
     const { fake, net, client, open } = setup({ ...presets.resilient })
     void open()
     expect(client.getSnapshot().state).toBe('OPEN')
     net.up = false
     net.killAll()
     const down = fake.now()
-    fake.advance(500)
+    fake.advance(downMs)
     net.up = true
-    while (client.getSnapshot().state !== 'OPEN' && fake.now() - down < 10_000) fake.advance(10)
-    // Waits of at most 0, 250 and 500 ms: the attempt after the restart is at most 750 ms in.
-    expect(fake.now() - down).toBeLessThanOrEqual(760)
+    while (client.getSnapshot().state !== 'OPEN' && fake.now() - down < 10_000) fake.advance(5)
+    return fake.now() - down
+  }
+
+  it.each([
+    // no jitter drawn: attempts at 0, 250 and 750 ms
+    [0, 750],
+    // waits of 3/4: attempts at 0, 187.5, 562.5
+    [0.5, 565],
+    // waits halved: attempts at 0, 125, 375 (still down), 750
+    [0.999, 755],
+  ])('a 500 ms restart with every draw %f: OPEN %i ms after the kill', (draw, expected) => {
+    const random = vi.spyOn(Math, 'random').mockReturnValue(draw)
+    try {
+      expect(restart(500)).toBeCloseTo(expected, -1)
+    } finally {
+      random.mockRestore()
+    }
+  })
+
+  it('a 500 ms restart with real draws: OPEN within 1.25 s of the kill, whatever they are', () => {
+    // Before 500 ms at most attempts 1–3 fail (the third is 375 ms in at the earliest), and the
+    // wait after three failures is at most 750 ms.
+    for (let i = 0; i < 20; i++) expect(restart(500)).toBeLessThanOrEqual(1250)
   })
 
   it('a 45 s outage: never ERROR, and OPEN within one capped wait (2.5 s) of the server coming back', () => {

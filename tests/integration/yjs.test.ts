@@ -11,17 +11,14 @@
  * versions run with LINKLIGHT_SLOW_TESTS=1 (about 35 s each).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { useChildServer } from '../helpers/childServerHooks.js'
 import type * as Y from 'yjs'
 import { fromYjs, type YjsSource } from '../../src/adapters/yjs.js'
 import type { Peer } from '../../src/core/peers.js'
 import { startSilentProxy, type SilentProxy } from '../helpers/silentProxy.js'
 import { hocuspocusProvider, yWebsocketProvider } from '../helpers/yjsClients.js'
 import { sleep, waitFor } from '../helpers/wait.js'
-import {
-  startHocuspocusServer,
-  startYWebsocketServer,
-  type ChildServer,
-} from '../helpers/yjsServers.js'
+import { startHocuspocusServer, startYWebsocketServer } from '../helpers/yjsServers.js'
 
 const now = () => performance.now()
 const slow = Boolean(process.env.LINKLIGHT_SLOW_TESTS)
@@ -82,44 +79,37 @@ const observers = (target: unknown) =>
   )
 
 describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
-  let server: ChildServer
-  beforeAll(async () => {
-    server = await startYWebsocketServer()
-  })
-  afterEach(async () => {
-    if (server.pid === -1) await server.restart()
-  })
-  afterAll(() => server.stop())
+  const server = useChildServer(() => startYWebsocketServer())
 
   test('connect, sync, edit: AWAITING_CONNECTION → CHALLENGING → OPEN/JOIN_SUCCESS', async () => {
     const room = nextRoom()
-    const a = yProvider(server.url, room)
+    const a = yProvider(server().url, room)
     const source = fromYjs(a.provider)
     const w = watch(source, 'y-websocket connect')
     await w.until(() => w.state() === 'OPEN', 5000, 'OPEN')
     // It may have been connecting already when adapted: the states it went through from there.
     expect(w.states.slice(-2)).toEqual(['CHALLENGING/CHALLENGE', 'OPEN/JOIN_SUCCESS'])
-    const b = yProvider(server.url, room)
+    const b = yProvider(server().url, room)
     a.doc.getText('t').insert(0, 'hello')
     await waitFor(() => text(b.doc) === 'hello', { timeout: 5000, what: 'b to see the edit' })
   })
 
   test('kill and restart: amber, then green with REJOIN_SUCCESS, and no edit lost', async () => {
     const room = nextRoom()
-    const a = yProvider(server.url, room)
-    const b = yProvider(server.url, room)
+    const a = yProvider(server().url, room)
+    const b = yProvider(server().url, room)
     const source = fromYjs(a.provider, { lostAfter: 500 })
     const w = watch(source, 'y-websocket kill/restart')
     await w.until(() => w.state() === 'OPEN', 5000, 'OPEN')
     a.doc.getText('t').insert(0, 'before')
     await waitFor(() => text(b.doc) === 'before', { timeout: 5000, what: 'b to see the edit' })
 
-    await server.kill()
+    await server().kill()
     await w.until(() => w.state() === 'RECONNECTING', 2000, 'RECONNECTING')
     expect(source.getSnapshot()).toMatchObject({ tone: 'neutral', phase: 'RECONNECTING' })
     a.doc.getText('t').insert(6, ' during')
     await w.until(() => source.getSnapshot().lost, 2000, 'lost')
-    await server.restart()
+    await server().restart()
     await w.until(() => w.state() === 'OPEN', 10_000, 'OPEN again')
 
     expect(w.states).toEqual([
@@ -138,8 +128,8 @@ describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
 
   test('two clients see each other’s awareness; one closes → QUIT at once', async () => {
     const room = nextRoom()
-    const a = yProvider(server.url, room)
-    const b = yProvider(server.url, room)
+    const a = yProvider(server().url, room)
+    const b = yProvider(server().url, room)
     a.provider.awareness.setLocalStateField('name', 'Ada')
     b.provider.awareness.setLocalStateField('name', 'Bob')
     const sourceA = fromYjs(a.provider)
@@ -171,7 +161,7 @@ describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
   describe('behind a silent proxy', () => {
     let proxy: SilentProxy
     beforeAll(async () => {
-      proxy = await startSilentProxy({ port: server.port })
+      proxy = await startSilentProxy({ port: server().port })
     })
     afterEach(() => proxy.silence(false))
     afterAll(() => proxy.close())
@@ -195,7 +185,7 @@ describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
 
     test('a frozen client (its link silent, its awareness not renewed) → DROPPED after the awareness timeout', async () => {
       const room = nextRoom()
-      const a = yProvider(server.url, room)
+      const a = yProvider(server().url, room)
       const c = yProvider(proxy.url, room)
       c.provider.awareness.setLocalStateField('name', 'Frozen')
       const source = fromYjs(a.provider)
@@ -215,7 +205,7 @@ describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
       { timeout: 50_000 },
       async () => {
         const room = nextRoom()
-        const a = yProvider(server.url, room)
+        const a = yProvider(server().url, room)
         const c = yProvider(proxy.url, room)
         c.provider.awareness.setLocalStateField('name', 'Frozen')
         const sourceA = fromYjs(a.provider)
@@ -241,7 +231,7 @@ describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
   })
 
   test('close(): CLOSED, no listener of the adapter left on the provider or its awareness, nothing after', async () => {
-    const a = yProvider(server.url, nextRoom())
+    const a = yProvider(server().url, nextRoom())
     const before = observers(a.provider) + observers(a.provider.awareness)
     const source = fromYjs(a.provider)
     const w = watch(source, 'y-websocket close')
@@ -254,10 +244,10 @@ describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
     expect(observers(a.provider) + observers(a.provider.awareness)).toBe(before)
     expect(a.provider.shouldConnect).toBe(false)
     const after = published
-    // The provider connected again by the app, the server killed: the source hears none of it.
+    // The provider connected again by the app, the server() killed: the source hears none of it.
     a.provider.connect()
     await waitFor(() => a.provider.synced, { timeout: 5000, what: 'the provider to sync' })
-    await server.kill()
+    await server().kill()
     await sleep(200)
     expect(published).toBe(after)
     expect(w.state()).toBe('CLOSED')
@@ -277,18 +267,11 @@ function hocusProvider(
 }
 
 describe('fromYjs over Hocuspocus (@hocuspocus/server 4)', () => {
-  let server: ChildServer
-  beforeAll(async () => {
-    server = await startHocuspocusServer({ token: 'good' })
-  })
-  afterEach(async () => {
-    if (server.pid === -1) await server.restart()
-  })
-  afterAll(() => server.stop())
+  const server = useChildServer(() => startHocuspocusServer({ token: 'good' }))
 
   test('connect: AWAITING_CONNECTION → AUTHENTICATING → CHALLENGING → OPEN, and edits sync', async () => {
     const name = nextRoom()
-    const a = hocusProvider(server.url, name, { token: 'good' })
+    const a = hocusProvider(server().url, name, { token: 'good' })
     const source = fromYjs(a.provider)
     const w = watch(source, 'Hocuspocus connect')
     // With a socket passed in, the provider is attached by connect() (or the app's attach()).
@@ -299,14 +282,14 @@ describe('fromYjs over Hocuspocus (@hocuspocus/server 4)', () => {
       'CHALLENGING/CHALLENGE',
       'OPEN/JOIN_SUCCESS',
     ])
-    const b = hocusProvider(server.url, name, { token: 'good' })
+    const b = hocusProvider(server().url, name, { token: 'good' })
     b.provider.attach()
     a.doc.getText('t').insert(0, 'hello')
     await waitFor(() => text(b.doc) === 'hello', { timeout: 5000, what: 'b to see the edit' })
   })
 
   test('a refused token: ERROR/INVALID_TOKEN, login() rejects; login(good token) → OPEN', async () => {
-    const a = hocusProvider(server.url, nextRoom(), { token: 'bad' })
+    const a = hocusProvider(server().url, nextRoom(), { token: 'bad' })
     const source = fromYjs(a.provider)
     const w = watch(source, 'Hocuspocus refused')
     await expect(source.login()).rejects.toThrow(/refused the token \(invalid token\)/)
@@ -320,7 +303,7 @@ describe('fromYjs over Hocuspocus (@hocuspocus/server 4)', () => {
   })
 
   test('an expired token: ERROR/TOKEN_EXPIRED', async () => {
-    const a = hocusProvider(server.url, nextRoom(), { token: 'expired' })
+    const a = hocusProvider(server().url, nextRoom(), { token: 'expired' })
     const source = fromYjs(a.provider)
     await expect(source.login()).rejects.toThrow(/token expired/)
     expect(source.getSnapshot()).toMatchObject({ state: 'ERROR', reason: 'TOKEN_EXPIRED' })
@@ -328,18 +311,18 @@ describe('fromYjs over Hocuspocus (@hocuspocus/server 4)', () => {
 
   test('kill and restart: RECONNECTING, then OPEN/REJOIN_SUCCESS with restored, no edit lost', async () => {
     const name = nextRoom()
-    const a = hocusProvider(server.url, name, { token: 'good' })
-    const b = hocusProvider(server.url, name, { token: 'good' })
+    const a = hocusProvider(server().url, name, { token: 'good' })
+    const b = hocusProvider(server().url, name, { token: 'good' })
     b.provider.attach()
     const source = fromYjs(a.provider)
     const w = watch(source, 'Hocuspocus kill/restart')
     await source.login()
     a.doc.getText('t').insert(0, 'before')
     await waitFor(() => text(b.doc) === 'before', { timeout: 5000, what: 'b to see the edit' })
-    await server.kill()
+    await server().kill()
     await w.until(() => w.state() === 'RECONNECTING', 2000, 'RECONNECTING')
     a.doc.getText('t').insert(6, ' during')
-    await server.restart()
+    await server().restart()
     await w.until(() => w.state() === 'OPEN', 10_000, 'OPEN again')
     expect(source.getSnapshot().reason).toBe('REJOIN_SUCCESS')
     expect(w.events).toEqual(['restored'])
@@ -351,8 +334,8 @@ describe('fromYjs over Hocuspocus (@hocuspocus/server 4)', () => {
 
   test('two clients see each other; one closes → QUIT at once', async () => {
     const name = nextRoom()
-    const a = hocusProvider(server.url, name, { token: 'good' })
-    const b = hocusProvider(server.url, name, { token: 'good' })
+    const a = hocusProvider(server().url, name, { token: 'good' })
+    const b = hocusProvider(server().url, name, { token: 'good' })
     a.provider.setAwarenessField('name', 'Ada')
     b.provider.setAwarenessField('name', 'Bob')
     const sourceA = fromYjs(a.provider)
@@ -370,10 +353,10 @@ describe('fromYjs over Hocuspocus (@hocuspocus/server 4)', () => {
   })
 
   test('a frozen client (its link silent) → DROPPED after the awareness timeout', async () => {
-    const proxy = await startSilentProxy({ port: server.port })
+    const proxy = await startSilentProxy({ port: server().port })
     cleanups.push(() => proxy.close())
     const name = nextRoom()
-    const a = hocusProvider(server.url, name, { token: 'good' })
+    const a = hocusProvider(server().url, name, { token: 'good' })
     const c = hocusProvider(proxy.url, name, { token: 'good' })
     c.provider.setAwarenessField('name', 'Frozen')
     c.provider.attach()
@@ -391,7 +374,7 @@ describe('fromYjs over Hocuspocus (@hocuspocus/server 4)', () => {
   })
 
   test('silenced proxy with messageReconnectTimeout 1500: RECONNECTING/KEEP_ALIVE_TIMEOUT', async () => {
-    const proxy = await startSilentProxy({ port: server.port })
+    const proxy = await startSilentProxy({ port: server().port })
     cleanups.push(() => proxy.close())
     const a = hocusProvider(proxy.url, nextRoom(), {
       token: 'good',
@@ -412,7 +395,7 @@ describe('fromYjs over Hocuspocus (@hocuspocus/server 4)', () => {
   })
 
   test('close(): detached, no listener of the adapter left on the provider or its awareness', async () => {
-    const a = hocusProvider(server.url, nextRoom(), { token: 'good' })
+    const a = hocusProvider(server().url, nextRoom(), { token: 'good' })
     const count = () =>
       Object.values(
         (a.provider as unknown as { callbacks: Record<string, unknown[]> }).callbacks,

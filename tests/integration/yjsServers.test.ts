@@ -7,6 +7,7 @@
  */
 import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { useChildServer } from '../helpers/childServerHooks.js'
 import type { WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
 import { figures } from '../helpers/figures.js'
@@ -60,25 +61,18 @@ const ySynced = (c: YClient, timeout = 5000, what = 'the y-websocket provider to
   waitFor(() => c.provider.synced, { timeout, what })
 
 describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
-  let server: ChildServer
-  beforeAll(async () => {
-    server = await startYWebsocketServer()
-  })
-  afterEach(async () => {
-    if (server.pid === -1) await server.restart()
-  })
-  afterAll(() => server.stop())
+  const server = useChildServer(() => startYWebsocketServer())
 
   test('listens on 127.0.0.1 at a free port, in a child process of its own', () => {
-    expect(server.url).toBe(`ws://127.0.0.1:${server.port}`)
-    expect(server.pid).toBeGreaterThan(0)
-    expect(server.pid).not.toBe(process.pid)
+    expect(server().url).toBe(`ws://127.0.0.1:${server().port}`)
+    expect(server().pid).toBeGreaterThan(0)
+    expect(server().pid).not.toBe(process.pid)
   })
 
-  test('a doc syncs between two providers through the server', async () => {
+  test('a doc syncs between two providers through the server()', async () => {
     const name = nextRoom()
-    const a = yClient(server.url, name)
-    const b = yClient(server.url, name)
+    const a = yClient(server().url, name)
+    const b = yClient(server().url, name)
     await Promise.all([ySynced(a), ySynced(b)])
     a.doc.getText('t').insert(0, 'hello')
     await waitFor(() => text(b.doc) === 'hello', { timeout: 5000, what: 'b to see a’s edit' })
@@ -86,14 +80,14 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
 
   test('kill → providers report disconnected; restart → synced again, connected edits kept', async () => {
     const name = nextRoom()
-    const a = yClient(server.url, name)
-    const b = yClient(server.url, name)
+    const a = yClient(server().url, name)
+    const b = yClient(server().url, name)
     await Promise.all([ySynced(a), ySynced(b)])
     a.doc.getText('t').insert(0, 'before')
     await waitFor(() => text(b.doc) === 'before', { timeout: 5000, what: 'b to see a’s edit' })
 
     const killedAt = now()
-    await server.kill()
+    await server().kill()
     // SIGKILL: the kernel resets the sockets, so `ws` closes at once (code 1006).
     await waitFor(() => !a.provider.wsconnected && !b.provider.wsconnected, {
       timeout: 2000,
@@ -103,23 +97,23 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
       a.statuses.find((s) => s.status === 'disconnected' && s.at >= killedAt)?.at ?? NaN
     expect(a.provider.synced).toBe(false)
 
-    // An edit made while the server is down stays in a's doc until a connection syncs it.
+    // An edit made while the server() is down stays in a's doc until a connection syncs it.
     a.doc.getText('t').insert(6, ' during')
 
     const restartedAt = now()
-    await server.restart()
+    await server().restart()
     const listeningAt = now()
     // y-websocket retries with a backoff of 2^n × 100 ms capped at `maxBackoffTime` (2500 ms).
     await Promise.all([ySynced(a, 8000), ySynced(b, 8000)])
     const syncedAt = now()
-    // The restarted server starts with empty documents; each provider's sync step 1 / 2 puts
-    // its whole doc back, so the server ends up with the union of what its clients hold.
+    // The restarted server() starts with empty documents; each provider's sync step 1 / 2 puts
+    // its whole doc back, so the server() ends up with the union of what its clients hold.
     await waitFor(() => text(b.doc) === 'before during', {
       timeout: 5000,
-      what: () => `b to see the edit made while the server was down (b has "${text(b.doc)}")`,
+      what: () => `b to see the edit made while the server() was down (b has "${text(b.doc)}")`,
     })
-    // And a newcomer after the restart gets it all from the server.
-    const c = yClient(server.url, name)
+    // And a newcomer after the restart gets it all from the server().
+    const c = yClient(server().url, name)
     await ySynced(c)
     await waitFor(() => text(c.doc) === 'before during', {
       timeout: 2000,
@@ -132,22 +126,22 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
     })
   })
 
-  test('a document nobody holds is gone after a restart (the server keeps docs in memory only)', async () => {
+  test('a document nobody holds is gone after a restart (the server() keeps docs in memory only)', async () => {
     const name = nextRoom()
-    const a = yClient(server.url, name)
+    const a = yClient(server().url, name)
     await ySynced(a)
     a.doc.getText('t').insert(0, 'ephemeral')
-    // A round trip: b syncing after a's edit sees it, so the server held it.
-    const b = yClient(server.url, name)
+    // A round trip: b syncing after a's edit sees it, so the server() held it.
+    const b = yClient(server().url, name)
     await waitFor(() => text(b.doc) === 'ephemeral', {
       timeout: 5000,
-      what: 'the server to hold it',
+      what: 'the server() to hold it',
     })
     a.provider.destroy()
     b.provider.destroy()
-    await server.kill()
-    await server.restart()
-    const c = yClient(server.url, name)
+    await server().kill()
+    await server().restart()
+    const c = yClient(server().url, name)
     await ySynced(c)
     expect(text(c.doc)).toBe('')
   })
@@ -155,7 +149,7 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
   describe('behind a silent proxy', () => {
     let proxy: SilentProxy
     beforeAll(async () => {
-      proxy = await startSilentProxy({ port: server.port })
+      proxy = await startSilentProxy({ port: server().port })
     })
     afterEach(() => proxy.silence(false))
     afterAll(() => proxy.close())
@@ -163,7 +157,7 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
     test('the proxy forwards: a doc syncs through it', async () => {
       const name = nextRoom()
       const a = yClient(proxy.url, name)
-      const b = yClient(server.url, name)
+      const b = yClient(server().url, name)
       await Promise.all([ySynced(a), ySynced(b)])
       a.doc.getText('t').insert(0, 'via proxy')
       await waitFor(() => text(b.doc) === 'via proxy', { timeout: 5000, what: 'b to see it' })
@@ -172,14 +166,14 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
     test('silenced: nothing crosses either way, and nothing is closed', async () => {
       const name = nextRoom()
       const a = yClient(proxy.url, name)
-      const b = yClient(server.url, name)
+      const b = yClient(server().url, name)
       await Promise.all([ySynced(a), ySynced(b)])
       proxy.silence(true)
       b.doc.getText('t').insert(0, 'from b')
       a.doc.getText('t').insert(0, 'from a')
-      // b, connected directly, hears from the server at once; give the edits 500 ms to be
+      // b, connected directly, hears from the server() at once; give the edits 500 ms to be
       // held back by the proxy, then check they were: neither side has the other's edit.
-      const probe = yClient(server.url, name)
+      const probe = yClient(server().url, name)
       await waitFor(() => text(probe.doc) === 'from b', { timeout: 3000, what: 'b’s edit to land' })
       expect(text(a.doc)).toBe('from a')
       expect(text(b.doc)).toBe('from b')
@@ -195,7 +189,7 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
     // y-websocket 3.1 closes a socket that has received nothing for `messageReconnectTimeout`,
     // a module constant of 30 s (not an option), checked every 3 s: a silent link is dropped
     // 30–33 s after the last message (33.0 s measured by the opt-in real-time test below; set
-    // LINKLIGHT_SLOW_TESTS=1 to run it). A healthy idle link is never that quiet: the server
+    // LINKLIGHT_SLOW_TESTS=1 to run it). A healthy idle link is never that quiet: the server()
     // echoes each client's awareness renewal, sent every 15 s. To stay within the test timeout,
     // this test moves the provider's "last message received" mark (wall-clock ms) 30 s into the
     // past right after silencing, as if the 30 s had passed; the provider's own watchdog then
@@ -286,19 +280,12 @@ const hocusSynced = (c: HocusClient, timeout = 5000, what = 'the Hocuspocus prov
   waitFor(() => c.provider.isSynced, { timeout, what })
 
 describe('Hocuspocus server (@hocuspocus/server 4.7, provider 4.8)', () => {
-  let server: ChildServer
-  beforeAll(async () => {
-    server = await startHocuspocusServer({ name: 'solo' })
-  })
-  afterEach(async () => {
-    if (server.pid === -1) await server.restart()
-  })
-  afterAll(() => server.stop())
+  const server = useChildServer(() => startHocuspocusServer({ name: 'solo' }))
 
-  test('a doc syncs between two providers through the server', async () => {
+  test('a doc syncs between two providers through the server()', async () => {
     const name = nextRoom()
-    const a = hocusClient(server.url, name)
-    const b = hocusClient(server.url, name)
+    const a = hocusClient(server().url, name)
+    const b = hocusClient(server().url, name)
     await Promise.all([hocusSynced(a), hocusSynced(b)])
     a.doc.getText('t').insert(0, 'hello')
     await waitFor(() => text(b.doc) === 'hello', { timeout: 5000, what: 'b to see a’s edit' })
@@ -306,14 +293,14 @@ describe('Hocuspocus server (@hocuspocus/server 4.7, provider 4.8)', () => {
 
   test('kill → providers report disconnected; restart → synced again, edits kept', async () => {
     const name = nextRoom()
-    const a = hocusClient(server.url, name)
-    const b = hocusClient(server.url, name)
+    const a = hocusClient(server().url, name)
+    const b = hocusClient(server().url, name)
     await Promise.all([hocusSynced(a), hocusSynced(b)])
     a.doc.getText('t').insert(0, 'before')
     await waitFor(() => text(b.doc) === 'before', { timeout: 5000, what: 'b to see a’s edit' })
 
     const killedAt = now()
-    await server.kill()
+    await server().kill()
     await waitFor(() => a.socket.status === 'disconnected' && b.socket.status === 'disconnected', {
       timeout: 2000,
       what: 'both sockets to be disconnected',
@@ -325,14 +312,14 @@ describe('Hocuspocus server (@hocuspocus/server 4.7, provider 4.8)', () => {
 
     a.doc.getText('t').insert(6, ' during')
     const restartedAt = now()
-    await server.restart()
+    await server().restart()
     const listeningAt = now()
     await waitFor(() => text(b.doc) === 'before during', {
       timeout: 8000,
-      what: () => `b to see the edit made while the server was down (b has "${text(b.doc)}")`,
+      what: () => `b to see the edit made while the server() was down (b has "${text(b.doc)}")`,
     })
     const backAt = now()
-    const c = hocusClient(server.url, name)
+    const c = hocusClient(server().url, name)
     await hocusSynced(c)
     await waitFor(() => text(c.doc) === 'before during', {
       timeout: 2000,
@@ -346,7 +333,7 @@ describe('Hocuspocus server (@hocuspocus/server 4.7, provider 4.8)', () => {
   })
 
   test('silenced proxy: the socket is dropped after messageReconnectTimeout (configurable)', async () => {
-    const proxy = await startSilentProxy({ port: server.port })
+    const proxy = await startSilentProxy({ port: server().port })
     cleanups.push(() => proxy.close())
     // Hocuspocus servers send no pings; a provider hears only Yjs traffic and awareness
     // renewals (every 15 s), so a `messageReconnectTimeout` under 15 s also drops healthy idle

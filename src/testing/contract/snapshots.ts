@@ -8,6 +8,7 @@ import { TOUR_STEPS, tour, type DefineTest } from './define.js'
 import { checkRetryFields, checkToneAndPhase } from './invariants.js'
 
 const FIELDS: readonly (keyof ConnectionSnapshot)[] = [
+  'part',
   'state',
   'previousState',
   'reason',

@@ -1,0 +1,79 @@
+/**
+ * The connection-source contract, proven for `combineSources` over two mock parts, `chat` and
+ * `doc`. The link of `doc` is the one the suite cuts (drop, give up, lose); its peers are split
+ * between the parts, so their ids carry both prefixes.
+ */
+import { afterEach, describe, it } from 'vitest'
+import { combineSources } from '../../src/core/combineSources.js'
+import {
+  createMockSource,
+  describeConnectionSource,
+  type MockSource,
+  type SourceHarness,
+} from '../../src/testing/index.js'
+
+/** Two mock parts behind one combined source, and the levers the contract suite pulls. */
+function makeCombinedHarness(): SourceHarness {
+  const chat = createMockSource()
+  const doc = createMockSource()
+  const source = combineSources({ chat, doc })
+  let docLinkUp = true
+  const retries = new Set<ReturnType<typeof setTimeout>>()
+  // Like clients whose next attempt succeeds: a moment after one starts retrying with its link
+  // up, it is back (the mock harness of createMockSource does the same for one source).
+  const autoRestore = (part: MockSource, linkUp: () => boolean) => {
+    let pending = false
+    return part.subscribe((snapshot) => {
+      if (!linkUp() || !snapshot.retrying || pending) return
+      pending = true
+      const retry = setTimeout(() => {
+        retries.delete(retry)
+        pending = false
+        if (linkUp() && part.getSnapshot().retrying) part.restore()
+      }, 1)
+      retries.add(retry)
+    })
+  }
+  const stops = [autoRestore(chat, () => true), autoRestore(doc, () => docLinkUp)]
+  // contract-ann joins the chat, contract-bob the document.
+  const partOf = (name: string) =>
+    name.endsWith('bob') ? (['doc', doc] as const) : (['chat', chat] as const)
+  return {
+    source,
+    goOnline() {
+      source.connect()
+      return source.login()
+    },
+    drop() {
+      docLinkUp = false
+      doc.drop()
+    },
+    restore() {
+      docLinkUp = true
+      if (doc.getSnapshot().retrying) doc.restore()
+    },
+    giveUp: () => doc.fail(),
+    lose: () => doc.lose(),
+    peers: {
+      join(name, data) {
+        const [prefix, part] = partOf(name)
+        part.peerJoin(name, data)
+        return `${prefix}:${name}`
+      },
+      update: (name, data) => partOf(name)[1].peerUpdate(name, data),
+      leave: (name) => partOf(name)[1].peerLeave(name),
+    },
+    // The combined source sends through its parts only: its own send() rejects.
+    canSend: false,
+    dispose() {
+      for (const retry of retries) clearTimeout(retry)
+      for (const stop of stops) stop()
+    },
+  }
+}
+
+describeConnectionSource('combineSources({ chat, doc })', makeCombinedHarness, {
+  describe,
+  it,
+  afterEach,
+})
