@@ -49,13 +49,15 @@ export function ConnectionIndicator({
   tones,
   labels,
   partLabel,
+  showQuality,
+  poorTone,
   className,
   children,
   store,
   ...rest
 }: ConnectionIndicatorProps) {
   const status = useIndicatorStatus(
-    { smooth, tones, labels, partLabel },
+    { smooth, tones, labels, partLabel, showQuality, poorTone },
     store,
     typeof children === 'function',
   )
@@ -74,6 +76,7 @@ export function ConnectionIndicator({
       data-variant={variant}
       data-size={size}
       data-part={status.part}
+      data-quality={status.quality}
     >
       {typeof children === 'function' ? (
         children(status)
@@ -100,6 +103,10 @@ export function ConnectionIndicator({
             className={cls(variant === 'badge' ? '__label' : '__label linklight-visually-hidden')}
           >
             {status.label}
+            {status.rtt !== undefined && (
+              // Shown, not read out: it changes with every heartbeat.
+              <span aria-hidden="true"> · {status.rtt} ms</span>
+            )}
           </span>
         </>
       )}

@@ -13,3 +13,4 @@ export { useIndicator, type IndicatorOptions, type IndicatorStatus } from './use
 export { useConnectionStore } from './useConnectionStore.js'
 export { defaultLabels, defaultPartLabel } from './labels.js'
 export { useConnectionHistory } from './useConnectionHistory.js'
+export { useLinkQuality } from './useLinkQuality.js'

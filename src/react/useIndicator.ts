@@ -1,3 +1,4 @@
+import type { QualityLevel } from '../core/quality.js'
 import type { ConnectionState, Tone } from '../core/states.js'
 import type { ConnectionStore } from '../store/createConnectionStore.js'
 import { toneFor, type ToneOverrides } from '../store/tones.js'
@@ -36,6 +37,16 @@ export interface IndicatorOptions {
    * (`"Reconnecting… (doc)"`, `"Connection failed: doc"`).
    */
   partLabel?: ((label: string, part: string, state: ConnectionState) => string) | undefined
+  /**
+   * Shows the link's smoothed round trip next to the label while OPEN: `Connected · 40 ms`
+   * (default `false`). It is shown, not announced: it changes with every heartbeat.
+   */
+  showQuality?: boolean | undefined
+  /**
+   * The tone of an OPEN link whose quality is `poor` (default: OPEN's own tone, `good`, as the
+   * deepstream page maps it). `'neutral'` shows a slow link amber.
+   */
+  poorTone?: Tone | undefined
 }
 
 /** What an indicator shows. */
@@ -50,6 +61,10 @@ export interface IndicatorStatus {
    * OPEN, while the state shown is its state. Absent otherwise, and for other sources.
    */
   readonly part?: string
+  /** The link's quality level, when the source measured one (absent while `unknown`). */
+  readonly quality?: QualityLevel
+  /** The smoothed round trip in whole ms, with `showQuality`, while OPEN and measured. */
+  readonly rtt?: number
 }
 
 /**
@@ -58,7 +73,7 @@ export interface IndicatorStatus {
  * function, so the default look does not re-render every second while the client waits to retry.
  */
 export function useIndicatorStatus(
-  { smooth, tones, labels, partLabel = defaultPartLabel }: IndicatorOptions,
+  { smooth, tones, labels, partLabel = defaultPartLabel, showQuality, poorTone }: IndicatorOptions,
   explicit: ConnectionStore | undefined,
   countdown: boolean,
 ): IndicatorStatus {
@@ -73,14 +88,25 @@ export function useIndicatorStatus(
     return shown !== 'OPEN' && s.connection.state === shown ? (s.connection.part ?? null) : null
   })
   const at = useStoreSelector(store, (s) => (countdown ? s.connection.nextRetryAt : null))
+  // The level changes rarely; the round trip with every heartbeat, so it is read only if shown.
+  const quality = useStoreSelector(store, (s) => s.quality.level)
+  const rtt = useStoreSelector(store, (s) =>
+    showQuality && state === 'OPEN' && s.quality.rtt !== null ? Math.round(s.quality.rtt) : null,
+  )
   const label = labels?.[state] ?? defaultLabels[state]
+  const tone =
+    poorTone && state === 'OPEN' && quality === 'poor'
+      ? poorTone
+      : toneFor(state, tones, store.tones)
   return {
     state,
-    tone: toneFor(state, tones, store.tones),
+    tone,
     label: part === null ? label : partLabel(label, part, state),
     // `nextRetryAt` is a time on the source's clock, which the store is given as well.
     retryIn: useSecondsUntil(at, store.clock),
     ...(part !== null && { part }),
+    ...(quality !== 'unknown' && { quality }),
+    ...(rtt !== null && { rtt }),
   }
 }
 

@@ -1,3 +1,4 @@
+import { unknownQuality } from '../core/quality.js'
 import { useSyncExternalStore } from 'react'
 import type { ConnectionSnapshot } from '../core/types.js'
 import type { ConnectionStore, ConnectionStoreData } from '../store/createConnectionStore.js'
@@ -39,6 +40,7 @@ function serverStateOf(store: ConnectionStore): ConnectionStoreData {
       peersStale: true,
       display: Object.freeze(display),
       history: none,
+      quality: unknownQuality,
     }
     serverStates.set(store, state)
   }

@@ -5,6 +5,7 @@
  * its source while it is mounted (mountCounter.ts).
  */
 import { createStore } from 'zustand/vanilla'
+import { unknownQuality } from '../core/quality.js'
 import { realClock } from '../core/clock.js'
 import { createEmitter } from '../core/emitter.js'
 import type { ConnectionSnapshot, ConnectionSource } from '../core/types.js'
@@ -114,6 +115,7 @@ function buildStore(
     peersStale: first.state !== 'OPEN',
     // Transitions from the moment it attaches: what the source did before is not known here.
     history: Object.freeze([]),
+    quality: source.getLinkQuality?.() ?? unknownQuality,
     display: display.unsmoothed(),
     ...peerLists(new Map(source.getPeers()), new Map()),
     connect: () => source.connect(),
@@ -157,6 +159,7 @@ function buildStore(
         ? { display: display.next(before.display) }
         : { ...follow(connection, before), display: display.unsmoothed() }),
       ...peerLists(online, departed, before),
+      quality: source.getLinkQuality?.() ?? unknownQuality,
     })
     detachers = [
       source.subscribe(onSnapshot),
@@ -166,6 +169,7 @@ function buildStore(
       source.on('lost', () => emit('lost')),
       source.on('restored', () => emit('restored')),
       source.on('missed', (info) => emit('missed', info)),
+      source.on('quality', (quality) => update({ quality })),
     ]
   }
 

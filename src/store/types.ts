@@ -2,6 +2,7 @@
  * The public types of a connection store: what it holds (`ConnectionStoreData`), its actions
  * (`ConnectionStoreState`), its events and the store itself. `createConnectionStore` makes one.
  */
+import type { LinkQuality } from '../core/quality.js'
 import type { StoreApi } from 'zustand/vanilla'
 import type { Clock } from '../core/clock.js'
 import type { ConnectionReason, ConnectionState } from '../core/states.js'
@@ -34,6 +35,12 @@ export interface ConnectionStoreData extends PeerLists {
    * together with a new `connection`.
    */
   readonly history: readonly ConnectionHistoryEntry[]
+  /**
+   * The link's quality, for sources that measure it (linklight's client, `fromAgora`);
+   * `unknown` for the others. It changes on its own, with every heartbeat: read it with
+   * `useLinkQuality()`, and `useConnectionState()` never re-renders for it.
+   */
+  readonly quality: LinkQuality
 }
 
 /**
