@@ -133,3 +133,16 @@ export const oneOf = (...values: unknown[]): Rule => [
   (value) => values.includes(value),
   values.map((v) => (typeof v == 'string' ? `'${v}'` : String(v))).join(' or '),
 ]
+
+/** The methods every `ConnectionSource` has, for checking what a user passes as one. */
+export const SOURCE_METHODS = [
+  'getSnapshot',
+  'subscribe',
+  'on',
+  'getPeers',
+  'connect',
+  'login',
+  'send',
+  'reconnect',
+  'close',
+] as const

@@ -2,7 +2,7 @@
  * `combineSources`: several connections shown as one — a chat socket, a Yjs document, a
  * deepstream client behind one badge that says which of them is in trouble.
  */
-import { showKind } from './check.js'
+import { showKind, SOURCE_METHODS } from './check.js'
 import type { Peer } from './peers.js'
 import { createSourceKit, type SnapshotExtra } from './sourceKit.js'
 import type { ConnectionReason, ConnectionState } from './states.js'
@@ -53,19 +53,6 @@ export interface CombinedSource<P extends SourceParts = SourceParts> extends Con
    */
   listenerCount(): number
 }
-
-/** The methods a part must have: those of every `ConnectionSource`. */
-const SOURCE_METHODS = [
-  'getSnapshot',
-  'subscribe',
-  'on',
-  'getPeers',
-  'connect',
-  'login',
-  'send',
-  'reconnect',
-  'close',
-] as const
 
 /** A reason for a part's state when it has none yet (a source made in that state). */
 const DEFAULT_REASON: Record<ConnectionState, ConnectionReason> = {

@@ -5,6 +5,7 @@
  */
 import type { ConnectionState } from '../../core/states.js'
 import type { ConnectionSource } from '../../core/types.js'
+import { SOURCE_METHODS } from '../../core/check.js'
 import { check, show } from './assert.js'
 import { record, within, type Recorder } from './recorder.js'
 
@@ -143,18 +144,6 @@ export const CAPABILITIES: readonly SourceCapability[] = ['giveUp', 'lose', 'pee
 /** Default and ceiling of `SourceHarness.timeout`. */
 export const DEFAULT_STEP_TIMEOUT = 5000
 export const MAX_STEP_TIMEOUT = 60_000
-
-const SOURCE_METHODS = [
-  'getSnapshot',
-  'subscribe',
-  'on',
-  'getPeers',
-  'connect',
-  'login',
-  'send',
-  'reconnect',
-  'close',
-] as const
 
 /** One contract test's harness, its record, and the steps it takes. */
 export interface Session {
