@@ -3,6 +3,7 @@ import {
   useConnection,
   useConnectionStore,
   useIndicator,
+  useLinkQuality,
 } from '../src/react/index.js'
 import type { SocketIOSource } from '../src/adapters/socketio.js'
 import { SOCKETIO_CONNECT_TIMEOUT } from './demoConnection.js'
@@ -45,6 +46,7 @@ export function ConnectionPanel({
             <dt>Failed attempts</dt>
             <dd data-testid="attempt">{attempt}</dd>
           </div>
+          <LinkQualityRow />
           {socketio && (
             <div>
               <dt>Recovered</dt>
@@ -110,6 +112,23 @@ function Retry() {
       >
         Retry now
       </button>
+    </div>
+  )
+}
+
+/**
+ * The link's quality (`useLinkQuality()`): its own component, so that only this row re-renders
+ * at every heartbeat. The round trip is marked volatile for the screenshots.
+ */
+function LinkQualityRow() {
+  const { level, rtt } = useLinkQuality()
+  return (
+    <div>
+      <dt>Link</dt>
+      <dd data-testid="link-quality" data-quality={level}>
+        {level}
+        {rtt !== null && <span data-volatile=""> · {Math.round(rtt)} ms</span>}
+      </dd>
     </div>
   )
 }

@@ -66,6 +66,10 @@ describe('the demo page', () => {
       'bob to see ada',
     )
     expect(await ada.getByTestId('badge').textContent()).toBe('Connected')
+    // The handshake's round trip on loopback: well under 150 ms.
+    const link = ada.getByTestId('link-quality')
+    expect(await link.getAttribute('data-quality')).toBe('excellent')
+    expect(await link.textContent()).toMatch(/^excellent · \d+ ms$/)
     expect(await ada.getByTestId('retry-status').textContent()).toBe('Nothing to retry.')
     expect(await ada.getByRole('button', { name: 'Retry now' }).isDisabled()).toBe(true)
   })
@@ -105,6 +109,7 @@ describe('the demo page', () => {
     expect(await countdown.evaluate((el) => el.closest('[role="status"], [aria-live]'))).toBeNull()
     expect(await ada.getByRole('button', { name: 'Retry now' }).isEnabled()).toBe(true)
     expect(await ada.getByTestId('peers-stale').isVisible()).toBe(true)
+    expect(await ada.getByTestId('link-quality').getAttribute('data-quality')).toBe('lost')
   })
 
   test('restart: green again at the next attempt, and the peers are back', async () => {
