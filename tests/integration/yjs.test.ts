@@ -10,12 +10,12 @@
  * watchdog fires at its next check (every 3 s) exactly as it would 30 s later; the real-time
  * versions run with LINKLIGHT_SLOW_TESTS=1 (about 35 s each).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { useChildServer } from '../helpers/childServerHooks.js'
+import { afterEach, describe, expect, test } from 'vitest'
+import { useChildServer, useSilentProxy } from '../helpers/childServerHooks.js'
 import type * as Y from 'yjs'
 import { fromYjs, type YjsSource } from '../../src/adapters/yjs.js'
 import type { Peer } from '../../src/core/peers.js'
-import { startSilentProxy, type SilentProxy } from '../helpers/silentProxy.js'
+import { startSilentProxy } from '../helpers/silentProxy.js'
 import { hocuspocusProvider, yWebsocketProvider } from '../helpers/yjsClients.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 import { startHocuspocusServer, startYWebsocketServer } from '../helpers/yjsServers.js'
@@ -159,26 +159,21 @@ describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
   })
 
   describe('behind a silent proxy', () => {
-    let proxy: SilentProxy
-    beforeAll(async () => {
-      proxy = await startSilentProxy({ port: server().port })
-    })
-    afterEach(() => proxy.silence(false))
-    afterAll(() => proxy.close())
+    const proxy = useSilentProxy(server)
 
     test('silenced: RECONNECTING/KEEP_ALIVE_TIMEOUT at the watchdog, back to OPEN when it speaks', async () => {
-      const c = yProvider(proxy.url, nextRoom())
+      const c = yProvider(proxy().url, nextRoom())
       const source = fromYjs(c.provider)
       const w = watch(source, 'y-websocket silenced')
       await w.until(() => w.state() === 'OPEN', 5000, 'OPEN')
-      proxy.silence(true)
+      proxy().silence(true)
       const silencedAt = now()
       // As if 30 s had passed without a message (see the top of this file).
       c.provider.wsLastMessageReceived -= 30_000
       await w.until(() => w.state() === 'RECONNECTING', 4000, 'RECONNECTING')
       expect(now() - silencedAt).toBeLessThan(3500)
       expect(source.getSnapshot().reason).toBe('KEEP_ALIVE_TIMEOUT')
-      proxy.silence(false)
+      proxy().silence(false)
       await w.until(() => w.state() === 'OPEN', 8000, 'OPEN again')
       expect(source.getSnapshot().reason).toBe('REJOIN_SUCCESS')
     })
@@ -186,13 +181,13 @@ describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
     test('a frozen client (its link silent, its awareness not renewed) → DROPPED after the awareness timeout', async () => {
       const room = nextRoom()
       const a = yProvider(server().url, room)
-      const c = yProvider(proxy.url, room)
+      const c = yProvider(proxy().url, room)
       c.provider.awareness.setLocalStateField('name', 'Frozen')
       const source = fromYjs(a.provider)
       const w = watch(source, 'y-websocket frozen peer')
       const idC = c.doc.clientID
       await waitFor(() => source.getPeers().has(String(idC)), { timeout: 5000, what: 'C to join' })
-      proxy.silence(true)
+      proxy().silence(true)
       // As if C had not been heard from for 30 s (see the top of this file).
       a.provider.awareness.meta.get(idC)!.lastUpdated -= 30_000
       await waitFor(() => w.left.length > 0, { timeout: 4000, what: 'C to leave' })
@@ -206,7 +201,7 @@ describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
       async () => {
         const room = nextRoom()
         const a = yProvider(server().url, room)
-        const c = yProvider(proxy.url, room)
+        const c = yProvider(proxy().url, room)
         c.provider.awareness.setLocalStateField('name', 'Frozen')
         const sourceA = fromYjs(a.provider)
         const sourceC = fromYjs(c.provider)
@@ -217,7 +212,7 @@ describe('fromYjs over y-websocket (@y/websocket-server 0.1.1)', () => {
           timeout: 5000,
           what: 'C to be OPEN and seen by A',
         })
-        proxy.silence(true)
+        proxy().silence(true)
         const silencedAt = now()
         await wc.until(() => wc.state() === 'RECONNECTING', 40_000, 'RECONNECTING')
         const keepAliveAfter = now() - silencedAt

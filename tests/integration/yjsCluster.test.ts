@@ -46,12 +46,12 @@
  *   (yjsServers.test.ts saw it); a lost Yjs update also holds back later ones built on it until
  *   a full sync (a reconnect) brings it along. Hence recorded, not asserted.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { figures } from '../helpers/figures.js'
-import { startRedis, subscriberCount, type RedisServer } from '../helpers/redisServer.js'
+import { useHocuspocusCluster } from '../helpers/childServerHooks.js'
+import { subscriberCount } from '../helpers/redisServer.js'
 import { holdsWithin, waitFor, waitUntilQuiet } from '../helpers/wait.js'
-import { startHocuspocusServer, type ChildServer } from '../helpers/yjsServers.js'
 import {
   clusterClient,
   countOf,
@@ -76,32 +76,18 @@ let rooms = 0
 const nextRoom = () => `cluster-${++rooms}-${Date.now()}`
 
 describe('yjs cluster: two Hocuspocus nodes on one Redis, through fromYjs', () => {
-  let redis: RedisServer
-  let nodeA: ChildServer
-  let nodeB: ChildServer
-  beforeAll(async () => {
-    redis = await startRedis()
-    ;[nodeA, nodeB] = await Promise.all([
-      startHocuspocusServer({ redis: { port: redis.port }, name: 'A' }),
-      startHocuspocusServer({ redis: { port: redis.port }, name: 'B' }),
-    ])
-  })
+  const cluster = useHocuspocusCluster()
+  // Registered after the cluster's: runs before it restarts what a test killed.
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-    if (redis.pid === -1) await redis.restart()
-    if (nodeA.pid === -1) await nodeA.restart()
-  })
-  afterAll(async () => {
-    await Promise.all([nodeA?.stop(), nodeB?.stop()])
-    await redis?.stop()
   })
 
   /** Ada on node A and Bob on node B, on a fresh document, both OPEN and seeing each other. */
   async function pair(room = nextRoom()) {
     const docA = new Y.Doc()
     const docB = new Y.Doc()
-    const a = clusterClient('A (Ada, node A)', nodeA.url, room, ADA, docA)
-    const b = clusterClient('B (Bob, node B)', nodeB.url, room, BOB, docB)
+    const a = clusterClient('A (Ada, node A)', cluster.nodeA.url, room, ADA, docA)
+    const b = clusterClient('B (Bob, node B)', cluster.nodeB.url, room, BOB, docB)
     cleanups.push(() => {
       a.destroy()
       b.destroy()
@@ -172,7 +158,7 @@ describe('yjs cluster: two Hocuspocus nodes on one Redis, through fromYjs', () =
    */
   async function killNodeA(a: ClusterClient, b: ClusterClient) {
     const killedAt = now()
-    await nodeA.kill()
+    await cluster.nodeA.kill()
     await a.until(() => a.state() === 'RECONNECTING', 2000, 'RECONNECTING')
     const reconnectingAt = now()
     expect(a.source.getSnapshot()).toMatchObject({ tone: 'neutral', phase: 'RECONNECTING' })
@@ -208,7 +194,7 @@ describe('yjs cluster: two Hocuspocus nodes on one Redis, through fromYjs', () =
     expect(peerIds(a)).toEqual([b.id])
 
     const restartAt = now()
-    await nodeA.restart()
+    await cluster.nodeA.restart()
     const listeningAt = now()
     await a.until(() => a.state() === 'OPEN', 10_000, 'OPEN again')
     const openAt = now()
@@ -266,7 +252,7 @@ describe('yjs cluster: two Hocuspocus nodes on one Redis, through fromYjs', () =
       await b.until(() => b.left.length > 0, 45_000, 'Ada to leave')
       const killToLeftMs = now() - killedAt
       const afterLeave = { a: peerIds(a), b: peerIds(b) }
-      await nodeA.restart()
+      await cluster.nodeA.restart()
       const restartedAt = now()
       await a.until(() => a.state() === 'OPEN', 10_000, 'OPEN again')
       await b.until(() => b.source.getPeers().has(a.id), 10_000, 'Ada back')
@@ -308,7 +294,7 @@ describe('yjs cluster: two Hocuspocus nodes on one Redis, through fromYjs', () =
     const { killedAt, reconnectingAt } = await killNodeA(a, b)
     // The app gives up on node A: the same doc, a new provider on node B's URL.
     a.destroy()
-    const moved = clusterClient('A′ (Ada, node B)', nodeB.url, room, ADA, a.doc)
+    const moved = clusterClient('A′ (Ada, node B)', cluster.nodeB.url, room, ADA, a.doc)
     cleanups.push(() => moved.destroy())
     const movedAt = now()
     await moved.until(() => moved.state() === 'OPEN', 5000, 'OPEN')
@@ -358,11 +344,11 @@ describe('yjs cluster: two Hocuspocus nodes on one Redis, through fromYjs', () =
     a.doc.getText('t').insert(0, 'one')
     await waitFor(() => text(b.doc) === 'one', { timeout: 5000, what: 'B to see "one"' })
     const channel = `hocuspocus:${room}`
-    expect(await subscriberCount(redis.port, channel)).toBe(2)
+    expect(await subscriberCount(cluster.redis.port, channel)).toBe(2)
     const start = now()
     const statesBefore = { a: [...a.states], b: [...b.states] }
 
-    await redis.kill()
+    await cluster.redis.kill()
     const killedAt = now()
     a.doc.getText('t').insert(3, ' two')
     a.provider.setAwarenessField('user', { ...ADA, color: '#000000' })
@@ -382,9 +368,9 @@ describe('yjs cluster: two Hocuspocus nodes on one Redis, through fromYjs', () =
     expectOnePeerEachIds(a, b)
 
     const restartAt = now()
-    await redis.restart()
+    await cluster.redis.restart()
     const listeningAt = now()
-    await waitFor(async () => (await subscriberCount(redis.port, channel)) === 2, {
+    await waitFor(async () => (await subscriberCount(cluster.redis.port, channel)) === 2, {
       timeout: 5000,
       interval: 20,
       what: 'both nodes to subscribe to the document again',

@@ -7,13 +7,17 @@
  */
 import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { useChildServer } from '../helpers/childServerHooks.js'
+import {
+  useChildServer,
+  useHocuspocusCluster,
+  useSilentProxy,
+} from '../helpers/childServerHooks.js'
 import type { WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
 import { figures } from '../helpers/figures.js'
 import { hocuspocusProvider, yWebsocketProvider } from '../helpers/yjsClients.js'
-import { startRedis, subscriberCount, type RedisServer } from '../helpers/redisServer.js'
-import { startSilentProxy, type SilentProxy } from '../helpers/silentProxy.js'
+import { subscriberCount } from '../helpers/redisServer.js'
+import { startSilentProxy } from '../helpers/silentProxy.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 import {
   startHocuspocusServer,
@@ -147,39 +151,34 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
   })
 
   describe('behind a silent proxy', () => {
-    let proxy: SilentProxy
-    beforeAll(async () => {
-      proxy = await startSilentProxy({ port: server().port })
-    })
-    afterEach(() => proxy.silence(false))
-    afterAll(() => proxy.close())
+    const proxy = useSilentProxy(server)
 
-    test('the proxy forwards: a doc syncs through it', async () => {
+    test('the proxy() forwards: a doc syncs through it', async () => {
       const name = nextRoom()
-      const a = yClient(proxy.url, name)
+      const a = yClient(proxy().url, name)
       const b = yClient(server().url, name)
       await Promise.all([ySynced(a), ySynced(b)])
-      a.doc.getText('t').insert(0, 'via proxy')
-      await waitFor(() => text(b.doc) === 'via proxy', { timeout: 5000, what: 'b to see it' })
+      a.doc.getText('t').insert(0, 'via proxy()')
+      await waitFor(() => text(b.doc) === 'via proxy()', { timeout: 5000, what: 'b to see it' })
     })
 
     test('silenced: nothing crosses either way, and nothing is closed', async () => {
       const name = nextRoom()
-      const a = yClient(proxy.url, name)
+      const a = yClient(proxy().url, name)
       const b = yClient(server().url, name)
       await Promise.all([ySynced(a), ySynced(b)])
-      proxy.silence(true)
+      proxy().silence(true)
       b.doc.getText('t').insert(0, 'from b')
       a.doc.getText('t').insert(0, 'from a')
       // b, connected directly, hears from the server() at once; give the edits 500 ms to be
-      // held back by the proxy, then check they were: neither side has the other's edit.
+      // held back by the proxy(), then check they were: neither side has the other's edit.
       const probe = yClient(server().url, name)
       await waitFor(() => text(probe.doc) === 'from b', { timeout: 3000, what: 'b’s edit to land' })
       expect(text(a.doc)).toBe('from a')
       expect(text(b.doc)).toBe('from b')
       expect(a.provider.wsconnected).toBe(true)
       // The link speaks again: the held bytes flow, both edits meet.
-      proxy.silence(false)
+      proxy().silence(false)
       await waitFor(() => text(a.doc) === text(b.doc) && text(a.doc).length === 12, {
         timeout: 5000,
         what: () => `the docs to converge (a "${text(a.doc)}", b "${text(b.doc)}")`,
@@ -196,9 +195,9 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
     // closes the socket at its next check, within 3 s. Closing does not wait for the closing
     // handshake: `disconnected` is reported at once.
     test('silenced: the provider’s watchdog closes the socket and reports disconnected', async () => {
-      const a = yClient(proxy.url, nextRoom())
+      const a = yClient(proxy().url, nextRoom())
       await ySynced(a)
-      proxy.silence(true)
+      proxy().silence(true)
       const silencedAt = now()
       a.provider.wsLastMessageReceived -= 30_000
       await waitFor(() => !a.provider.wsconnected, {
@@ -209,7 +208,7 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
       const closedAfterMs = now() - silencedAt
       expect(closedAfterMs).toBeLessThan(3500) // its check runs every 3 s
       // While silent, new attempts hang in the WebSocket handshake; when the link speaks, one syncs.
-      proxy.silence(false)
+      proxy().silence(false)
       await ySynced(a, 8000, 'the provider to sync again once the link speaks')
       figures({ yWebsocketWatchdogAfterBackdateMs: Math.round(closedAfterMs) })
     })
@@ -218,10 +217,10 @@ describe('y-websocket server (@y/websocket-server 0.1.1)', () => {
       'silenced, real time: the socket is closed 30–34 s after the last message',
       { timeout: 50_000 },
       async () => {
-        const a = yClient(proxy.url, nextRoom())
+        const a = yClient(proxy().url, nextRoom())
         await ySynced(a)
         const lastMessageAt = now()
-        proxy.silence(true)
+        proxy().silence(true)
         await waitFor(() => !a.provider.wsconnected, {
           timeout: 40_000,
           what: 'the watchdog to close the silent socket',
@@ -397,33 +396,17 @@ describe('Hocuspocus onAuthenticate', () => {
 })
 
 describe('two Hocuspocus nodes on one Redis (@hocuspocus/extension-redis 4.7)', () => {
-  let redis: RedisServer
-  let nodeA: ChildServer
-  let nodeB: ChildServer
-  beforeAll(async () => {
-    redis = await startRedis()
-    ;[nodeA, nodeB] = await Promise.all([
-      startHocuspocusServer({ redis: { port: redis.port }, name: 'A' }),
-      startHocuspocusServer({ redis: { port: redis.port }, name: 'B' }),
-    ])
-  })
-  afterEach(async () => {
-    if (redis.pid === -1) await redis.restart()
-  })
-  afterAll(async () => {
-    await Promise.all([nodeA?.stop(), nodeB?.stop()])
-    await redis?.stop()
-  })
+  const cluster = useHocuspocusCluster()
 
-  test('redis-server runs as a child on a free 127.0.0.1 port', () => {
-    expect(redis.pid).toBeGreaterThan(0)
-    expect(nodeA.port).not.toBe(nodeB.port)
+  test('cluster.redis-server runs as a child on a free 127.0.0.1 port', () => {
+    expect(cluster.redis.pid).toBeGreaterThan(0)
+    expect(cluster.nodeA.port).not.toBe(cluster.nodeB.port)
   })
 
   test('an edit via node A reaches a client on node B, and awareness crosses nodes', async () => {
     const name = nextRoom()
-    const a = hocusClient(nodeA.url, name)
-    const b = hocusClient(nodeB.url, name)
+    const a = hocusClient(cluster.nodeA.url, name)
+    const b = hocusClient(cluster.nodeB.url, name)
     await Promise.all([hocusSynced(a), hocusSynced(b)])
     a.doc.getText('t').insert(0, 'across')
     await waitFor(() => text(b.doc) === 'across', { timeout: 5000, what: 'b (on B) to see it' })
@@ -449,18 +432,18 @@ describe('two Hocuspocus nodes on one Redis (@hocuspocus/extension-redis 4.7)', 
   // subscriptions before it edits, and records whether the earlier edit came along.
   test('Redis killed, then restarted: edits cross nodes again', async () => {
     const name = nextRoom()
-    const a = hocusClient(nodeA.url, name)
-    const b = hocusClient(nodeB.url, name)
+    const a = hocusClient(cluster.nodeA.url, name)
+    const b = hocusClient(cluster.nodeB.url, name)
     await Promise.all([hocusSynced(a), hocusSynced(b)])
     a.doc.getText('t').insert(0, 'one')
     await waitFor(() => text(b.doc) === 'one', { timeout: 5000, what: 'b to see "one"' })
     const channel = `hocuspocus:${name}`
-    expect(await subscriberCount(redis.port, channel)).toBe(2)
+    expect(await subscriberCount(cluster.redis.port, channel)).toBe(2)
 
-    await redis.kill()
+    await cluster.redis.kill()
     const killedAt = now()
     a.doc.getText('t').insert(3, ' two')
-    const newcomer = hocusClient(nodeB.url, nextRoom())
+    const newcomer = hocusClient(cluster.nodeB.url, nextRoom())
     await waitFor(() => newcomer.socket.status === 'connected', {
       timeout: 2000,
       what: 'the newcomer’s socket to open while Redis is away',
@@ -476,9 +459,9 @@ describe('two Hocuspocus nodes on one Redis (@hocuspocus/extension-redis 4.7)', 
     expect(a.socket.status).toBe('connected')
     expect(b.socket.status).toBe('connected')
 
-    await redis.restart()
+    await cluster.redis.restart()
     const restartedAt = now()
-    await waitFor(async () => (await subscriberCount(redis.port, channel)) === 2, {
+    await waitFor(async () => (await subscriberCount(cluster.redis.port, channel)) === 2, {
       timeout: 5000,
       interval: 20,
       what: 'both nodes to subscribe to the document again',
