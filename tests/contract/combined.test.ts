@@ -8,9 +8,9 @@ import { combineSources } from '../../src/core/combineSources.js'
 import {
   createMockSource,
   describeConnectionSource,
-  type MockSource,
   type SourceHarness,
 } from '../../src/testing/index.js'
+import { autoRestore } from './mockHarness.js'
 
 /** Two mock parts behind one combined source, and the levers the contract suite pulls. */
 function makeCombinedHarness(): SourceHarness {
@@ -18,22 +18,8 @@ function makeCombinedHarness(): SourceHarness {
   const doc = createMockSource()
   const source = combineSources({ chat, doc })
   let docLinkUp = true
-  const retries = new Set<ReturnType<typeof setTimeout>>()
   // Like clients whose next attempt succeeds: a moment after one starts retrying with its link
-  // up, it is back (the mock harness of createMockSource does the same for one source).
-  const autoRestore = (part: MockSource, linkUp: () => boolean) => {
-    let pending = false
-    return part.subscribe((snapshot) => {
-      if (!linkUp() || !snapshot.retrying || pending) return
-      pending = true
-      const retry = setTimeout(() => {
-        retries.delete(retry)
-        pending = false
-        if (linkUp() && part.getSnapshot().retrying) part.restore()
-      }, 1)
-      retries.add(retry)
-    })
-  }
+  // up, it is back.
   const stops = [autoRestore(chat, () => true), autoRestore(doc, () => docLinkUp)]
   // contract-ann joins the chat, contract-bob the document.
   const partOf = (name: string) =>
@@ -66,7 +52,6 @@ function makeCombinedHarness(): SourceHarness {
     // The combined source sends through its parts only: its own send() rejects.
     canSend: false,
     dispose() {
-      for (const retry of retries) clearTimeout(retry)
       for (const stop of stops) stop()
     },
   }

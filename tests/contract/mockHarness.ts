@@ -4,21 +4,32 @@
  * around it, so the mock behaves as a real source would: while it retries and the link is up,
  * it gets back in by itself.
  */
-import { createMockSource, type SourceHarness } from '../../src/testing/index.js'
+import { createMockSource, type MockSource, type SourceHarness } from '../../src/testing/index.js'
+
+/**
+ * Makes `source` behave like a client whose next attempt succeeds: a moment after it starts
+ * retrying while `linkUp()`, it is back. Returns what stops it (and its pending retry).
+ */
+export function autoRestore(source: MockSource, linkUp: () => boolean): () => void {
+  let retry: ReturnType<typeof setTimeout> | undefined
+  const stop = source.subscribe((snapshot) => {
+    if (!linkUp() || !snapshot.retrying || retry) return
+    retry = setTimeout(() => {
+      retry = undefined
+      if (linkUp() && source.getSnapshot().retrying) source.restore()
+    }, 1)
+  })
+  return () => {
+    clearTimeout(retry)
+    stop()
+  }
+}
 
 /** A fresh mock source, not connected, and the levers the contract suite pulls. */
 export function makeMockHarness(): SourceHarness {
   const source = createMockSource()
   let linkUp = true
-  let retry: ReturnType<typeof setTimeout> | undefined
-  // Like a client whose next attempt succeeds: a moment after it starts retrying, it is back.
-  const stop = source.subscribe((snapshot) => {
-    if (!linkUp || !snapshot.retrying || retry) return
-    retry = setTimeout(() => {
-      retry = undefined
-      if (linkUp && source.getSnapshot().retrying) source.restore()
-    }, 1)
-  })
+  const stop = autoRestore(source, () => linkUp)
   return {
     source,
     goOnline() {
@@ -40,9 +51,6 @@ export function makeMockHarness(): SourceHarness {
       update: (id, data) => source.peerUpdate(id, data),
       leave: (id) => source.peerLeave(id),
     },
-    dispose() {
-      clearTimeout(retry)
-      stop()
-    },
+    dispose: stop,
   }
 }
