@@ -14,6 +14,12 @@ export {
   type PhaseContext,
 } from './core/states.js'
 export { createClient, type LinklightClient } from './core/client.js'
+// The same client with only the features an app opts into (the state alone ships smallest).
+export { createBaseClient, type BaseClient, type BaseClientOptions } from './core/baseClient.js'
+export type { ClientFeature } from './core/client/feature.js'
+export { withMessages } from './core/client/messages.js'
+export { withPresence } from './core/client/presence.js'
+export { withLinkQuality } from './core/client/meter.js'
 export {
   presets,
   type ClientOptions,

@@ -3,7 +3,7 @@
  * has lasted `lostAfter` the link is lost, and after `giveUpAfter` the source stops trying.
  */
 import type { Clock } from './clock.js'
-import type { SourceKit } from './sourceKit.js'
+import type { KitCore } from './kitCore.js'
 
 /** The timers of the current outage. */
 export interface Outage {
@@ -65,7 +65,7 @@ export interface TimelineOptions {
 }
 
 /** Attaches an outage timeline to a source kit (see `outageTimeline`). */
-export type Timeline = (kit: SourceKit, failurePrefix: string, clock: Clock) => Outage
+export type Timeline = (kit: KitCore, failurePrefix: string, clock: Clock) => Outage
 
 /**
  * The Agora page's timeline for a source whose client never gives up by itself, to pass to

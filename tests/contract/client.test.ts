@@ -1,11 +1,17 @@
 /**
  * The connection-source contract, proven for linklight's own client over real sockets to the
  * reference server on 127.0.0.1: the server killed and restarted for a drop, other clients
- * logging in for peers.
+ * logging in for peers. The base client without features passes it too, as a source that
+ * cannot send and has no peers.
  */
 import { afterEach, describe, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { createClient, type ClientOptions, type LinklightClient } from '../../src/index.js'
+import {
+  createBaseClient,
+  createClient,
+  type ClientOptions,
+  type LinklightClient,
+} from '../../src/index.js'
 import { createServer } from '../../src/server/index.js'
 import { describeConnectionSource, type SourceHarness } from '../../src/testing/index.js'
 
@@ -68,3 +74,22 @@ describeConnectionSource('createClient over the reference server', makeClientHar
   it,
   afterEach,
 })
+
+describeConnectionSource(
+  'createBaseClient without features over the reference server',
+  async () => {
+    const server = await createServer({ port: 0, host: '127.0.0.1' })
+    const source = createBaseClient(server.url, SOURCE_OPTIONS)
+    return {
+      source,
+      canSend: false,
+      goOnline: () => source.login({ id: 'me' }),
+      drop: () => server.faults.kill(),
+      restore: () => server.faults.restart(),
+      giveUp() {},
+      lose() {},
+      dispose: () => server.close(),
+    }
+  },
+  { describe, it, afterEach, without: ['peers', 'peerData'] },
+)

@@ -3,19 +3,16 @@
  * them: the OPEN effect's disposer, a welcome's data applied only once the machine accepts it,
  * and a tick that takes every deadline due at once.
  */
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createEffects, entryEffects, type EffectContext } from '../../src/core/client/effects.js'
 import { createLogins } from '../../src/core/client/logins.js'
 import { initialMachine } from '../../src/core/machine.js'
-import { createOutbox } from '../../src/core/outbox.js'
 import { setup } from '../helpers/setup.js'
 
 function context() {
   const calls: string[] = []
-  const outbox = createOutbox(10)
   const c: EffectContext = {
     machine: () => initialMachine,
-    outbox,
     logins: createLogins(),
     hello: () => calls.push('hello'),
     auth: () => calls.push('auth'),
@@ -23,11 +20,9 @@ function context() {
       calls.push('watch')
       return () => calls.push('unwatch')
     },
-    flush: () => calls.push('flush'),
     endSession: () => calls.push('endSession'),
     onNetwork: () => {},
   }
-  vi.spyOn(outbox, 'requeue').mockImplementation(() => void calls.push('requeue'))
   return { c, calls }
 }
 
@@ -45,7 +40,7 @@ describe('entry effects, state by state', () => {
   it.each([
     ['CHALLENGING', ['hello']],
     ['AUTHENTICATING', ['auth']],
-    ['OPEN', ['watch', 'flush']],
+    ['OPEN', ['watch']],
     ['CLOSED', ['endSession']],
   ] as const)('entering %s runs %j', (state, expected) => {
     const { c, calls } = context()
@@ -53,13 +48,13 @@ describe('entry effects, state by state', () => {
     expect(calls).toEqual(expected)
   })
 
-  it('leaving OPEN stops the watchdog and puts unacknowledged messages back in line', () => {
+  it('leaving OPEN stops the watchdog', () => {
     const { c, calls } = context()
     const effects = createEffects(c)
     effects.enter('OPEN')
     calls.length = 0
     effects.enter('RECONNECTING')
-    expect(calls).toEqual(['unwatch', 'requeue'])
+    expect(calls).toEqual(['unwatch'])
   })
 
   it('OPEN resolves waiting logins; ERROR and CLOSED reject them', async () => {

@@ -85,6 +85,15 @@ describe('sending and the offline queue', () => {
     expect(client.getSnapshot().queued).toBe(0)
   })
 
+  it('close() on a client that never connected (lazyConnect) rejects what was queued too', async () => {
+    const { client } = setup({ lazyConnect: true })
+    const sent = client.send('early')
+    expect(client.getSnapshot()).toMatchObject({ state: 'CLOSED', queued: 1 })
+    client.close()
+    await expect(sent).rejects.toThrow(/close\(\) was called before this was done/)
+    expect(client.getSnapshot().queued).toBe(0)
+  })
+
   it('a message larger than the server accepts is rejected, not sent, and reported', async () => {
     const { net, client, open, errors } = setup()
     open()

@@ -4,14 +4,12 @@
  */
 import type { Machine } from '../machine.js'
 import { watchNetwork } from '../network.js'
-import type { Outbox } from '../outbox.js'
 import type { ConnectionState } from '../states.js'
-import type { Logins } from './logins.js'
+import { CLOSED_EARLY, type Logins } from './logins.js'
 
 /** The parts of the client the effects use. */
 export interface EffectContext {
   readonly machine: () => Machine
-  readonly outbox: Outbox
   readonly logins: Logins
   /** Sends `hello` with this session and the relays it has. */
   hello(): void
@@ -19,8 +17,6 @@ export interface EffectContext {
   auth(): void
   /** Starts the heartbeat watchdog; returns the function that stops it. */
   watch(): () => void
-  /** Writes the queued messages. */
-  flush(): void
   /** Ends the session: a new one, no credentials. */
   endSession(): void
   /** The device went online (`true`) or offline. */
@@ -35,18 +31,12 @@ export const entryEffects: { readonly [S in ConnectionState]?: Effect } = {
   AUTHENTICATING: (c) => c.auth(),
   OPEN(c) {
     const stopWatching = c.watch()
-    c.flush()
     c.logins.settle()
-    return () => {
-      stopWatching()
-      c.outbox.requeue()
-    }
+    return stopWatching
   },
   ERROR: (c) => c.logins.settle(new Error(`login: ${c.machine().error?.message}`)),
   CLOSED(c) {
-    const closed = new Error('close() was called before this was done; call login() again')
-    c.logins.settle(closed)
-    c.outbox.rejectAll(closed)
+    c.logins.settle(new Error(CLOSED_EARLY))
     c.endSession()
   },
 }

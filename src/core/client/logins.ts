@@ -8,6 +8,9 @@ export interface Logins {
 
 const noop = () => {}
 
+/** What a promise pending when `close()` was called is rejected with. */
+export const CLOSED_EARLY = 'close() was called before this was done; call login() again'
+
 export function createLogins(): Logins {
   let waiting: [resolve: () => void, reject: (error: Error) => void][] = []
   return {

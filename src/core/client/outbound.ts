@@ -4,7 +4,7 @@
  */
 import type { Outbox, OutgoingMessage, WriteResult } from '../outbox.js'
 import type { Protocol } from '../protocol.js'
-import type { SourceKit } from '../sourceKit.js'
+import type { KitCore } from '../kitCore.js'
 
 // A UTF-8 character takes at most 3 bytes per UTF-16 unit: only long texts need counting.
 const fits = (text: string, bytes: number) =>
@@ -23,7 +23,7 @@ export function createOutbound(
   outbox: Outbox,
   protocol: Protocol,
   write: (text: string) => void,
-  kit: SourceKit,
+  kit: KitCore,
 ): Outbound {
   let maxPayload = Infinity
   const writeMessage = (message: OutgoingMessage): WriteResult => {
