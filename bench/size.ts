@@ -1,8 +1,10 @@
 /**
- * What the minimal usage costs a browser bundle: `createClient` + `ConnectionProvider` +
- * `useConnectionState` + `usePeers` + `ConnectionIndicator`, React external, zustand included.
- * Bundled from the built `dist/` (what users install) and, for a per-module breakdown, from
- * `src/` (rolled-up `dist/` chunks do not say which source module costs what).
+ * What two usages cost a browser bundle, React external, zustand included: the minimal usage
+ * (`createClient` + `ConnectionProvider` + `useConnectionState` + `usePeers` +
+ * `ConnectionIndicator`) and the state-only usage (`createBaseClient` + `ConnectionProvider` +
+ * `useConnectionState`). Bundled from the built `dist/` (what users install) and, for a
+ * per-module breakdown, from `src/` (rolled-up `dist/` chunks do not say which source module
+ * costs what).
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -13,17 +15,42 @@ import { build, type Metafile } from 'esbuild'
 import { formatBytes, formatTable } from './report.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-// Issue 3's target for the minimal usage; the budget CI enforces is in .size-limit.json.
-const TARGET_GZIP = 4000
-const minimalUsageLimit = () =>
+const budget = (name: string) =>
   (
     JSON.parse(readFileSync(`${root}.size-limit.json`, 'utf8')) as { name: string; limit: string }[]
-  ).find((entry) => entry.name.startsWith('minimal usage'))?.limit ?? 'none'
+  ).find((entry) => entry.name.startsWith(name))?.limit ?? 'none'
 const external = ['react', 'react-dom', 'react/jsx-runtime']
 
-const entryFrom = (core: string, react: string) =>
-  `export { createClient } from '${core}'\n` +
-  `export { ConnectionProvider, useConnectionState, usePeers, ConnectionIndicator } from '${react}'\n`
+/** A usage to measure: what it imports from the core entry and from `linklight/react`. */
+interface Usage {
+  readonly title: string
+  /** The start of its entry's name in .size-limit.json. */
+  readonly budgetName: string
+  /** The goal an issue set for it, gzip bytes. */
+  readonly goal: { readonly bytes: number; readonly from: string }
+  readonly core: string
+  readonly react: string
+}
+
+const usages: readonly Usage[] = [
+  {
+    title: 'the minimal usage',
+    budgetName: 'minimal usage',
+    goal: { bytes: 4000, from: 'issue 3' },
+    core: 'createClient',
+    react: 'ConnectionProvider, useConnectionState, usePeers, ConnectionIndicator',
+  },
+  {
+    title: 'the state-only usage (createBaseClient)',
+    budgetName: 'state-only usage: createBaseClient',
+    goal: { bytes: 6900, from: 'issue 14' },
+    core: 'createBaseClient',
+    react: 'ConnectionProvider, useConnectionState',
+  },
+]
+
+const entryFrom = (usage: Usage, core: string, react: string) =>
+  `export { ${usage.core} } from '${core}'\n` + `export { ${usage.react} } from '${react}'\n`
 
 async function bundle(contents: string) {
   const result = await build({
@@ -88,15 +115,20 @@ function breakdown(inputs: Metafile['outputs'][string]['inputs']) {
   )
 }
 
-/** Bundles the minimal usage and prints its sizes and what it is made of. */
+/** Bundles each usage and prints its sizes and what it is made of. */
 export async function size(): Promise<void> {
-  console.log('## Size of the minimal usage (esbuild, minified ESM, browser, React external)\n')
   if (!existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/react/index.js`)) {
     console.log('dist/ is missing: running npm run build first.\n')
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
   }
-  const dist = await bundle(entryFrom('./dist/index.js', './dist/react/index.js'))
-  const src = await bundle(entryFrom('./src/index.ts', './src/react/index.ts'))
+  for (const usage of usages) await sizeOf(usage)
+}
+
+async function sizeOf(usage: Usage) {
+  console.log(`## Size of ${usage.title} (esbuild, minified ESM, browser, React external)\n`)
+  console.log(`${usage.core} + ${usage.react}\n`)
+  const dist = await bundle(entryFrom(usage, './dist/index.js', './dist/react/index.js'))
+  const src = await bundle(entryFrom(usage, './src/index.ts', './src/react/index.ts'))
   const zustand = Object.entries(dist.inputs)
     .filter(([path]) => path.includes('node_modules/zustand/'))
     .reduce((sum, [, input]) => sum + input.bytesInOutput, 0)
@@ -114,18 +146,15 @@ export async function size(): Promise<void> {
       ],
     ),
   )
-  const over = dist.gzip - TARGET_GZIP
+  const over = dist.gzip - usage.goal.bytes
   console.log(
-    `\nissue 3's target ${formatBytes(TARGET_GZIP)} gzip: ${over > 0 ? `over by ${formatBytes(over)}` : `under by ${formatBytes(-over)}`}` +
-      `; size-limit budget in CI: ${minimalUsageLimit()}` +
+    `\n${usage.goal.from}'s goal ${formatBytes(usage.goal.bytes)} gzip: ${over > 0 ? `over by ${formatBytes(over)}` : `under by ${formatBytes(-over)}`}` +
+      `; size-limit budget in CI: ${budget(usage.budgetName)}` +
       `\nlogic floor (no strings, long names cut to 3 characters): ${formatBytes(dist.floor)} gzip` +
       `\nleft external: ${dist.externalImports.join(', ') || 'nothing'}; zustand bundled: ${zustand} B minified` +
-      '\n(size-limit reports slightly less: it bundles an IIFE and subtracts an empty project)',
+      '\n(size-limit reports slightly more or less: it bundles an IIFE and subtracts an empty project)',
   )
-  console.log(
-    '\nWhat the dist/ bundle is made of (bytes each input leaves in the minified output):\n',
-  )
-  console.log(breakdown(dist.inputs))
-  console.log('\nThe same usage by source module (bundled from src/):\n')
+  console.log('\nBy source module (bundled from src/; bytes each leaves in the minified output):\n')
   console.log(breakdown(src.inputs))
+  console.log()
 }

@@ -116,7 +116,7 @@ function whereLinklightLoses(results: Results): string[] {
     if (smaller.length)
       notes.push(
         `**Size**: ${smaller.map((s) => `${s.name} (${n(s.gzip)} B)`).join(', ')} ship fewer bytes than ` +
-          `linklight's state-only usage (${n(linklightSize.gzip)} B) — but none of them includes a React binding ` +
+          `linklight's state-only usage (createBaseClient, ${n(linklightSize.gzip)} B) — but none of them includes a React binding ` +
           `except react-use-websocket.`,
       )
   }

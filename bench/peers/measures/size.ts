@@ -17,8 +17,15 @@ export interface SizeRow {
 }
 
 const entries: readonly { name: string; entry: string }[] = [
+  // The state-only usage needs no messages, presence or link quality: the base client.
   {
     name: 'linklight',
+    entry:
+      "export { createBaseClient } from './src/index.ts'\n" +
+      "export { ConnectionProvider, useConnectionState } from './src/react/index.ts'",
+  },
+  {
+    name: 'linklight with createClient (every feature)',
     entry:
       "export { createClient } from './src/index.ts'\n" +
       "export { ConnectionProvider, useConnectionState } from './src/react/index.ts'",
