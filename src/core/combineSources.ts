@@ -2,23 +2,21 @@
  * `combineSources`: several connections shown as one — a chat socket, a Yjs document, a
  * deepstream client behind one badge that says which of them is in trouble.
  */
-import { showKind, SOURCE_METHODS } from './check.js'
 import type { Peer } from './peers.js'
 import { createSourceKit, type SnapshotExtra } from './sourceKit.js'
-import type { ConnectionReason, ConnectionState } from './states.js'
+import type { ConnectionReason } from './states.js'
 import type { ConnectionSnapshot, ConnectionSource } from './types.js'
+import {
+  checkParts,
+  DEFAULT_REASON,
+  isKeyedByPart,
+  messageOf,
+  WHERE,
+  type SourceParts,
+} from './sourceParts.js'
 import { worstPart } from './worstPart.js'
 
-/**
- * Named connection sources, as given to {@link combineSources}: each name is the `part` a
- * combined snapshot reports and the prefix of that part's peer ids.
- *
- * @example
- * ```ts
- * const parts: SourceParts = { chat: createClient(chatUrl), doc: fromYjs(provider) }
- * ```
- */
-export type SourceParts = Readonly<Record<string, ConnectionSource>>
+export type { SourceParts }
 
 /**
  * The source {@link combineSources} returns: a `ConnectionSource` showing the worst of its
@@ -53,67 +51,6 @@ export interface CombinedSource<P extends SourceParts = SourceParts> extends Con
    */
   listenerCount(): number
 }
-
-/** A reason for a part's state when it has none yet (a source made in that state). */
-const DEFAULT_REASON: Record<ConnectionState, ConnectionReason> = {
-  CLOSED: 'LEAVE_CHANNEL',
-  AWAITING_CONNECTION: 'CONNECTING',
-  CHALLENGING: 'CHALLENGE',
-  AWAITING_AUTHENTICATION: 'AWAITING_LOGIN',
-  AUTHENTICATING: 'AUTHENTICATING',
-  OPEN: 'JOIN_SUCCESS',
-  RECONNECTING: 'INTERRUPTED',
-  ERROR: 'JOIN_FAILED',
-}
-
-const WHERE = 'combineSources'
-
-function checkParts(parts: unknown): asserts parts is SourceParts {
-  if (typeof parts != 'object' || parts === null || Array.isArray(parts))
-    throw new TypeError(
-      `${WHERE}: parts must be an object of named connection sources, e.g. combineSources({ chat, doc }) (got ${Array.isArray(parts) ? 'an array' : showKind(parts)})`,
-    )
-  const entries = Object.entries(parts)
-  if (entries.length == 0)
-    throw new TypeError(
-      `${WHERE}: parts is empty; give it at least one named connection source, e.g. combineSources({ chat, doc })`,
-    )
-  const seen = new Map<unknown, string>()
-  for (const [name, part] of entries) {
-    if (name == '' || name.includes(':'))
-      throw new TypeError(
-        `${WHERE}: part names must be non-empty and without ':', which separates the part from the peer id in "<part>:<id>" (got ${JSON.stringify(name)})`,
-      )
-    if (typeof part != 'object' || part === null)
-      throw new TypeError(
-        `${WHERE}: parts.${name} must be a ConnectionSource (got ${showKind(part)})`,
-      )
-    const missing = SOURCE_METHODS.filter(
-      (method) => typeof (part as Partial<Record<string, unknown>>)[method] != 'function',
-    )
-    if (missing.length)
-      throw new TypeError(
-        `${WHERE}: parts.${name} must be a ConnectionSource, but it has no ${missing.map((method) => `${method}()`).join(', ')}`,
-      )
-    const other = seen.get(part)
-    if (other !== undefined)
-      throw new TypeError(
-        `${WHERE}: parts.${other} and parts.${name} are the same source; give each connection once`,
-      )
-    seen.set(part, name)
-  }
-}
-
-/** Whether `credentials` is an object keyed by part names: one entry per part. */
-function isKeyedByPart(credentials: unknown, names: readonly string[]): boolean {
-  if (typeof credentials != 'object' || credentials === null) return false
-  const proto: unknown = Object.getPrototypeOf(credentials)
-  if (proto !== Object.prototype && proto !== null) return false
-  const keys = Object.keys(credentials)
-  return keys.length > 0 && keys.every((key) => names.includes(key))
-}
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /**
  * Combines several connection sources into one, for one badge: its state is the **worst** of
