@@ -26,7 +26,14 @@ import type { LinklightClient } from './types.js'
 
 const prefixes = { logPrefix: 'linklight:', failurePrefix: 'linklight' }
 
-/** Options of {@link createBaseClient}: the client's options and the features to include. */
+/**
+ * Options of {@link createBaseClient}: the client's options and the features to include.
+ *
+ * @example
+ * ```ts
+ * const options: BaseClientOptions = { ...presets.resilient, features: [withPresence] }
+ * ```
+ */
 export interface BaseClientOptions extends ClientOptions {
   /** The parts of the client to include: `withMessages`, `withPresence`, `withLinkQuality`. */
   features?: readonly ClientFeature[] | undefined
@@ -35,8 +42,14 @@ export interface BaseClientOptions extends ClientOptions {
 /**
  * A client from {@link createBaseClient}. `send()` and `setPresence()` need the
  * `withMessages` and `withPresence` features (without them `send()` rejects and `setPresence()`
- * throws, with a `TypeError` that says so), and
- * `getLinkQuality()` is there with `withLinkQuality`.
+ * throws, with a `TypeError` that says so), and `getLinkQuality()` is there with
+ * `withLinkQuality`.
+ *
+ * @example
+ * ```ts
+ * const client: BaseClient = createBaseClient(url, { features: [withLinkQuality] })
+ * const quality = client.getLinkQuality?.() // there, because withLinkQuality was given
+ * ```
  */
 export type BaseClient = Omit<LinklightClient, 'getLinkQuality'> &
   Partial<Pick<LinklightClient, 'getLinkQuality'>>

@@ -4,16 +4,9 @@
  */
 import type { Peer } from './peers.js'
 import { createSourceKit, type SnapshotExtra } from './sourceKit.js'
-import type { ConnectionReason } from './states.js'
+import { usualReason, type ConnectionReason } from './states.js'
 import type { ConnectionSnapshot, ConnectionSource } from './types.js'
-import {
-  checkParts,
-  DEFAULT_REASON,
-  isKeyedByPart,
-  messageOf,
-  WHERE,
-  type SourceParts,
-} from './sourceParts.js'
+import { checkParts, isKeyedByPart, messageOf, WHERE, type SourceParts } from './sourceParts.js'
 import { worstPart } from './worstPart.js'
 
 export type { SourceParts }
@@ -153,7 +146,7 @@ export function combineSources<P extends SourceParts>(parts: P): CombinedSource<
     // A part lost before it became the one shown (it was behind a worse one): the combined
     // source turns lost now, in a snapshot whose reason says so, as the contract wants.
     const reason: ConnectionReason =
-      shown.lost && !current.lost ? 'LOST' : (shown.reason ?? DEFAULT_REASON[shown.state])
+      shown.lost && !current.lost ? 'LOST' : (shown.reason ?? usualReason(shown.state))
     part = worst.part
     const { state } = shown
     // The kit decides JOIN_SUCCESS or REJOIN_SUCCESS for the combined source, not the part.

@@ -3,7 +3,6 @@
  * credentials and errors part by part.
  */
 import { showKind, SOURCE_METHODS } from './check.js'
-import type { ConnectionReason, ConnectionState } from './states.js'
 import type { ConnectionSource } from './types.js'
 
 /**
@@ -16,18 +15,6 @@ import type { ConnectionSource } from './types.js'
  * ```
  */
 export type SourceParts = Readonly<Record<string, ConnectionSource>>
-
-/** A reason for a part's state when it has none yet (a source made in that state). */
-export const DEFAULT_REASON: Record<ConnectionState, ConnectionReason> = {
-  CLOSED: 'LEAVE_CHANNEL',
-  AWAITING_CONNECTION: 'CONNECTING',
-  CHALLENGING: 'CHALLENGE',
-  AWAITING_AUTHENTICATION: 'AWAITING_LOGIN',
-  AUTHENTICATING: 'AUTHENTICATING',
-  OPEN: 'JOIN_SUCCESS',
-  RECONNECTING: 'INTERRUPTED',
-  ERROR: 'JOIN_FAILED',
-}
 
 export const WHERE = 'combineSources'
 

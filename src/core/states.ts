@@ -162,3 +162,22 @@ export type ConnectionReason = (typeof REASONS)[number]
 export function reasonCode(reason: ConnectionReason): number | null {
   return AGORA_CODES[REASONS.indexOf(reason)] ?? null
 }
+
+const USUAL_REASON: Record<Exclude<ConnectionState, 'ERROR'>, ConnectionReason> = {
+  CLOSED: 'LEAVE_CHANNEL',
+  AWAITING_CONNECTION: 'CONNECTING',
+  CHALLENGING: 'CHALLENGE',
+  AWAITING_AUTHENTICATION: 'AWAITING_LOGIN',
+  AUTHENTICATING: 'AUTHENTICATING',
+  OPEN: 'JOIN_SUCCESS',
+  RECONNECTING: 'INTERRUPTED',
+}
+
+/**
+ * The reason a state usually has, for a source made in that state or moved there without one
+ * (the mock's `set(state)`, a part of a combined source). ERROR's depends on who gave up.
+ */
+export const usualReason = (
+  state: ConnectionState,
+  error: ConnectionReason = 'JOIN_FAILED',
+): ConnectionReason => (state == 'ERROR' ? error : USUAL_REASON[state])

@@ -4,7 +4,7 @@
 import { checkOptions, invalid, type Rule } from '../core/check.js'
 import type { LeftReason } from '../core/peers.js'
 import { createSourceKit, type SnapshotExtra } from '../core/sourceKit.js'
-import type { ConnectionReason, ConnectionState } from '../core/states.js'
+import { usualReason, type ConnectionReason, type ConnectionState } from '../core/states.js'
 import type { ConnectionSource } from '../core/types.js'
 
 /**
@@ -98,17 +98,6 @@ const transitionRules: Record<keyof MockTransitionOptions, Rule> = {
   attempt: [(value) => Number.isInteger(value) && (value as number) >= 0, 'a non-negative integer'],
 }
 
-const defaultReasons: Record<ConnectionState, ConnectionReason> = {
-  CLOSED: 'LEAVE_CHANNEL',
-  AWAITING_CONNECTION: 'CONNECTING',
-  CHALLENGING: 'CHALLENGE',
-  AWAITING_AUTHENTICATION: 'AWAITING_LOGIN',
-  AUTHENTICATING: 'AUTHENTICATING',
-  OPEN: 'JOIN_SUCCESS',
-  RECONNECTING: 'INTERRUPTED',
-  ERROR: 'MAX_RECONNECT_ATTEMPTS',
-}
-
 /**
  * Creates a mock connection source.
  *
@@ -175,7 +164,7 @@ export function createMockSource(init: MockSourceInit = 'CLOSED'): MockSource {
     close() {
       if (state() !== 'CLOSED') kit.moveTo('CLOSED', 'LEAVE_CHANNEL')
     },
-    set: (next, reason = defaultReasons[next], options) =>
+    set: (next, reason = usualReason(next, 'MAX_RECONNECT_ATTEMPTS'), options) =>
       kit.moveTo(next, reason, scheduled('set()', options)),
     drop: (options) => kit.moveTo('RECONNECTING', 'INTERRUPTED', scheduled('drop()', options, 1)),
     scheduleRetry(retryIn) {

@@ -51,5 +51,12 @@ export interface FeatureHooks {
 /**
  * A part of the client to opt into, for `createBaseClient(url, { features: [...] })`:
  * `withMessages`, `withPresence`, `withLinkQuality`.
+ *
+ * @example
+ * ```ts
+ * import { createBaseClient, withMessages, withPresence, type ClientFeature } from 'linklight'
+ * const features: ClientFeature[] = [withMessages, withPresence]
+ * const client = createBaseClient(url, { features })
+ * ```
  */
 export type ClientFeature = (host: FeatureHost) => FeatureHooks
