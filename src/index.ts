@@ -17,9 +17,9 @@ export { createClient, type LinklightClient } from './core/client.js'
 // The same client with only the features an app opts into (the state alone ships smallest).
 export { createBaseClient, type BaseClient, type BaseClientOptions } from './core/baseClient.js'
 export type { ClientFeature } from './core/client/feature.js'
-export { withMessages } from './core/client/messages.js'
-export { withPresence } from './core/client/presence.js'
-export { withLinkQuality } from './core/client/meter.js'
+export { withMessages } from './core/client/withMessages.js'
+export { withPresence } from './core/client/withPresence.js'
+export { withLinkQuality } from './core/client/withLinkQuality.js'
 export {
   presets,
   type ClientOptions,

@@ -106,12 +106,25 @@ export function createBaseClient(url: string, options?: BaseClientOptions): Base
   function step(input: Input, accepted: (() => void) | undefined) {
     const prev = m
     m = transition(m, { ...input, now: clock.now(), random: Math.random() } as MachineEvent, o)
-    if (m == prev) return
-    accepted?.()
+    if (m == prev) {
+      // close() on a client already CLOSED (lazyConnect, or a second close()): no state to
+      // leave, but what was queued meanwhile is let go all the same.
+      if (input.type == 'close') {
+        each('entered', 'CLOSED', 'CLOSED')
+        publish()
+      }
+      return
+    }
+    // A frame's data that cannot be applied makes its link untrustworthy; the step goes on.
+    try {
+      accepted?.()
+    } catch (error) {
+      distrust(m.socket, error)
+    }
     if (m.socket != prev.socket) replaceSocket()
     if (m.state != prev.state) {
-      each('entered', m.state, prev.state)
       effects.enter(m.state)
+      each('entered', m.state, prev.state)
     }
     timer.arm(Math.min(deadlineOf(m, o), watchdog.wakeAt))
     publish()
@@ -137,15 +150,18 @@ export function createBaseClient(url: string, options?: BaseClientOptions): Base
   function receive(id: number, raw: unknown) {
     const now = clock.now()
     watchdog.heard(now)
-    const pong = typeof raw == 'string' && protocol.isPong(raw)
-    each('heard', now, pong)
     try {
+      each('heard', now, typeof raw == 'string' && protocol.isPong(raw))
       handleFrame(inbound, id, raw)
     } catch (error) {
-      const message = `Dropped the link after a frame it could not handle: ${String(error)}`
-      kit.emit('error', { code: 'PROTOCOL_ERROR', message })
-      failed(id, 'PROTOCOL_ERROR', String(error))
+      distrust(id, error)
     }
+  }
+
+  function distrust(id: number, error: unknown) {
+    const message = `Dropped the link after a frame it could not handle: ${String(error)}`
+    kit.emit('error', { code: 'PROTOCOL_ERROR', message })
+    failed(id, 'PROTOCOL_ERROR', String(error))
   }
 
   const write = (frame: ClientFrame | string) =>
@@ -159,14 +175,22 @@ export function createBaseClient(url: string, options?: BaseClientOptions): Base
       session: () => session,
     }),
   )
-  /** Calls hook `name` of every feature that has it. */
-  const each = <K extends 'entered' | 'heard' | 'greeted' | 'pinged'>(
+  /**
+   * Calls hook `name` of every feature that has it, and collects what each returns. A hook that
+   * throws is reported as a `FEATURE_ERROR` and the others still run: a feature must not stop
+   * the client's own work.
+   */
+  const each = <K extends Exclude<keyof FeatureHooks, 'methods' | 'took' | 'frame'>>(
     name: K,
     ...args: Parameters<NonNullable<FeatureHooks[K]>>
-  ) => {
-    for (const feature of features)
-      (feature[name] as ((...a: typeof args) => void) | undefined)?.(...args)
-  }
+  ) =>
+    features.map((feature) => {
+      try {
+        return (feature[name] as ((...a: typeof args) => unknown) | undefined)?.(...args)
+      } catch (error) {
+        problem('FEATURE_ERROR', `A client feature failed on ${name}: ${String(error)}`)
+      }
+    })
   const inbound: InboundContext = { protocol, features, dispatch, problem, session: () => session }
   const effects = createEffects({
     ...{ logins, machine: () => m, onNetwork },
@@ -180,8 +204,7 @@ export function createBaseClient(url: string, options?: BaseClientOptions): Base
         received: session.received,
       })
     },
-    auth: () =>
-      write(Object.assign({ t: 'auth' as const, credentials }, ...features.map((f) => f.auth?.()))),
+    auth: () => write(Object.assign({ t: 'auth' as const, credentials }, ...each('auth'))),
     watch: () => watchdog.start(clock.now()),
     endSession() {
       session = createSession()
@@ -214,7 +237,7 @@ export function createBaseClient(url: string, options?: BaseClientOptions): Base
   function publish() {
     // `lost` follows from the reason (LOST) in the kit, as for every source.
     const { attempt, nextRetryAt, error } = m
-    const queued = features.reduce((sum, feature) => sum + (feature.queued?.() ?? 0), 0)
+    const queued = each('queued').reduce<number>((sum, n) => sum + ((n as number) || 0), 0)
     kit.moveTo(m.state, m.reason!, { attempt, nextRetryAt, error, queued })
   }
 
@@ -237,11 +260,7 @@ export function createBaseClient(url: string, options?: BaseClientOptions): Base
       },
       close() {
         if (m.state == 'OPEN' && protocol.handshake) write({ t: 'bye' })
-        if (m.state != 'CLOSED') return dispatch({ type: 'close' })
-        // Already CLOSED (lazyConnect, or a second close()): no state to leave, but what was
-        // queued meanwhile is let go all the same.
-        each('entered', 'CLOSED', 'CLOSED')
-        publish()
+        dispatch({ type: 'close' })
       },
     } as BaseClient,
     ...features.map((feature) => feature.methods),

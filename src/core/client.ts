@@ -3,9 +3,9 @@
  * over the base client's states, reconnection and heartbeats.
  */
 import { createBaseClient, type BaseClient } from './baseClient.js'
-import { withMessages } from './client/messages.js'
-import { withLinkQuality } from './client/meter.js'
-import { withPresence } from './client/presence.js'
+import { withMessages } from './client/withMessages.js'
+import { withLinkQuality } from './client/withLinkQuality.js'
+import { withPresence } from './client/withPresence.js'
 import type { ClientOptions } from './options.js'
 import type { ConnectionError, LinklightClient } from './types.js'
 
@@ -27,7 +27,7 @@ import type { ConnectionError, LinklightClient } from './types.js'
 export function createClient(url: string, options?: ClientOptions): LinklightClient {
   return createBaseClient(url, {
     ...options,
-    features: [withMessages, withPresence, withLinkQuality],
+    features: [withLinkQuality, withPresence, withMessages],
   }) as BaseClient as LinklightClient
 }
 

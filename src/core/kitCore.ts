@@ -125,7 +125,9 @@ export function createKitCore(init: SourceKitInit = {}): KitCore {
     moveTo(state, why, extra = {}) {
       const from = snapshot.state
       const changed = state != from
-      const reason = state == 'OPEN' && why.endsWith('JOIN_SUCCESS') ? openReason(rejoin) : why
+      // An OPEN's own reason is decided when it is reached; a publish that stays OPEN keeps it.
+      const joined = state == 'OPEN' && why.endsWith('JOIN_SUCCESS')
+      const reason = joined ? (changed ? openReason(rejoin) : snapshot.reason!) : why
       rejoin = rejoinAfter(rejoin, from, state)
       const settled = isSettled(state)
       const attempt = attemptAfter(snapshot.attempt, from, state, extra.attempt)

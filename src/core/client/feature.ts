@@ -26,7 +26,11 @@ export interface FeatureHost {
   problem(code: string, message: string): void
 }
 
-/** The hooks a feature answers; all optional. */
+/**
+ * The hooks a feature answers; all optional. A hook that throws is reported as an `error` event
+ * with code `FEATURE_ERROR` (the client and its other features go on), except `took` and
+ * `frame`: a frame that cannot be handled drops its link (`PROTOCOL_ERROR`), which reconnects.
+ */
 export interface FeatureHooks {
   /** Methods the feature adds to the client. */
   readonly methods?: Partial<Pick<LinklightClient, 'send' | 'setPresence' | 'getLinkQuality'>>
@@ -38,7 +42,7 @@ export interface FeatureHooks {
   took?(frame: ServerFrame): void
   /** A frame that does not move the machine; `true` when the feature handled it. */
   frame?(frame: ServerFrame): boolean | void
-  /** The client is entering `state` from `from`, before the state's own effects run. */
+  /** The client entered `state` from `from`; the state's own effects have run. */
   entered?(state: ConnectionState, from: ConnectionState): void
   /** The handshake's first frame went out at `now`. */
   greeted?(now: number): void

@@ -5,7 +5,6 @@
  */
 import { qualityAfterPing, qualityInState, unknownQuality, type LinkQuality } from '../quality.js'
 import type { ConnectionState } from '../states.js'
-import type { ClientFeature } from './feature.js'
 
 export interface QualityMeter {
   readonly quality: LinkQuality
@@ -15,7 +14,7 @@ export interface QualityMeter {
   pinged(now: number): void
   /** A frame came back; `pong` when it answers a ping. */
   heard(now: number, pong: boolean): void
-  /** The link is in `state` now (call it before the state's effects run). */
+  /** The link is in `state` now (after the state's own effects ran). */
   entered(state: ConnectionState): void
 }
 
@@ -57,28 +56,5 @@ export function createQualityMeter(changed: (quality: LinkQuality) => void): Qua
       if (state === 'OPEN' || state === 'RECONNECTING' || state === 'CLOSED' || state === 'ERROR')
         helloAt = handshake = null
     },
-  }
-}
-
-/**
- * Link quality, for `createBaseClient`: times the handshake and every heartbeat ping, and gives
- * the smoothed round trip and its level through `getLinkQuality()` and the `quality` event.
- * `createClient` always has it.
- *
- * @example
- * ```ts
- * import { createBaseClient, withLinkQuality } from 'linklight'
- * const client = createBaseClient('ws://127.0.0.1:8787', { features: [withLinkQuality] })
- * client.on('quality', ({ level, rtt }) => console.log(level, rtt))
- * ```
- */
-export const withLinkQuality: ClientFeature = ({ kit }) => {
-  const meter = createQualityMeter((quality) => kit.emit('quality', quality))
-  return {
-    methods: { getLinkQuality: () => meter.quality },
-    entered: meter.entered,
-    greeted: meter.greeted,
-    pinged: meter.pinged,
-    heard: meter.heard,
   }
 }
