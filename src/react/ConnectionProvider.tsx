@@ -36,7 +36,9 @@ export type ConnectionProviderProps = { children?: ReactNode } & (
  * provider's first commit and is destroyed, closing the source, when the provider unmounts for
  * good. Neither StrictMode's trial unmount nor an `<Activity mode="hidden">` around the
  * provider counts, so there is one connection, kept while hidden. Pass a stable `source`; to
- * switch to another, give the provider a new `key`.
+ * switch to another, give the provider a new `key`. A provider remounted with the same source
+ * (a new `key`, a move in the tree) keeps its connection: the source is closed only when no
+ * provider follows it any more.
  *
  * With `store`, the store is yours: unmounting the provider ends its mount, not the store.
  *

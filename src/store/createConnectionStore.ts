@@ -67,6 +67,13 @@ export function createProviderStore(
   return buildStore(source, options, 'destroy')
 }
 
+/**
+ * Provider stores following each source now. A provider remounted with the same source (a new
+ * `key`, a move in the tree) makes its new store before the old one's last unmount ends: the
+ * old one must then let go without closing the connection the new one follows.
+ */
+const followers = new WeakMap<ConnectionSource, number>()
+
 function buildStore(
   source: ConnectionSource,
   options: ConnectionStoreOptions | undefined,
@@ -109,6 +116,12 @@ function buildStore(
 
   let detachers: (() => void)[] = []
   let destroyed = false
+  const gone = (action: string) =>
+    Promise.reject(
+      new Error(
+        `${action}: this connection store was destroyed; create a new one (or a new <ConnectionProvider>) to connect again`,
+      ),
+    )
 
   const store = createStore<ConnectionStoreState>()(() => ({
     connection: first,
@@ -118,10 +131,16 @@ function buildStore(
     quality: source.getLinkQuality?.() ?? unknownQuality,
     display: display.unsmoothed(),
     ...peerLists(new Map(source.getPeers()), new Map()),
-    connect: () => source.connect(),
-    login: (credentials) => source.login(credentials),
-    send: (data) => source.send(data),
-    reconnect: () => source.reconnect(),
+    // After destroy() the store no longer follows its source: reopening it from here would
+    // leave a connection nobody watches or closes.
+    connect: () => {
+      if (!destroyed) source.connect()
+    },
+    login: (credentials) => (destroyed ? gone('login') : source.login(credentials)),
+    send: (data) => (destroyed ? gone('send') : source.send(data)),
+    reconnect: () => {
+      if (!destroyed) source.reconnect()
+    },
     close: () => source.close(),
     destroy,
   })) as ConnectionStore
@@ -134,16 +153,27 @@ function buildStore(
     if (keys.some((key) => patch[key] !== state[key])) set(patch)
   }
 
+  // A subscriber or handler may move the source again while a change is being told: the
+  // events wait in line, so everyone hears the changes in the order they happened.
+  const told: (() => void)[] = []
+  let telling = 0
+
   const onSnapshot = (connection: ConnectionSnapshot) => {
     const before = get()
     if (connection === before.connection) return
-    // One update: the history changes with `connection`, never on its own.
-    set({ ...follow(connection, before), display: display.next(before.display) })
     const { state, reason } = connection
     if (state !== before.connection.state && reason) {
-      emit('stateChange', state, reason)
-      if (state === 'ERROR') emit('failed', reason, connection.error)
+      told.push(() => emit('stateChange', state, reason))
+      if (state === 'ERROR') told.push(() => emit('failed', reason, connection.error))
     }
+    telling++
+    try {
+      // One update: the history changes with `connection`, never on its own.
+      set({ ...follow(connection, before), display: display.next(before.display) })
+    } finally {
+      telling--
+    }
+    if (telling === 0) for (let next; (next = told.shift());) next()
   }
 
   const peers = createPeerBatch(get, set, offlinePeers)
@@ -179,21 +209,36 @@ function buildStore(
     display.cancel()
   }
 
+  const owning = afterLastUnmount === 'destroy'
+  let following = false
   const mounts = createMountCounter(
     clock,
     () => {
+      if (owning && !following) {
+        following = true
+        followers.set(source, (followers.get(source) ?? 0) + 1)
+      }
       // A mount within the grace after the last unmount finds the store still attached.
       if (detachers.length === 0) attach()
     },
-    afterLastUnmount === 'destroy' ? destroy : detach,
+    owning ? destroy : detach,
   )
+
+  /** Whether no other provider store follows the source once this one stops. */
+  function lastToFollow() {
+    if (!following) return true
+    following = false
+    const others = followers.get(source)! - 1
+    followers.set(source, others)
+    return others === 0
+  }
 
   function destroy() {
     if (destroyed) return
     destroyed = true
     mounts.stop()
     detach()
-    source.close()
+    if (lastToFollow()) source.close()
     // The store shows where the source ended, as it is: no smoothing holds that back.
     const before = get()
     update({

@@ -6,7 +6,8 @@
  * It carries no secrets by construction: it is built field by field from the snapshot, never
  * spread from it, and leaves out the credentials (the store never holds them), message
  * contents, the peers' ids and data (only counts: ids are often names or e-mail addresses) and
- * the page's URL (which may carry a token). The error's message is the source's own text.
+ * the page's URL (which may carry a token). The error's message is the source's own text, with
+ * any URL in it cut to its scheme, host and path.
  */
 import { ConnectionReason, ConnectionState, type Phase } from '../core/states.js'
 import type { ConnectionStore } from './createConnectionStore.js'
@@ -78,7 +79,7 @@ export function connectionDiagnostics(store: ConnectionStore): ConnectionDiagnos
       nextRetryAt: c.nextRetryAt,
       lost: c.lost,
       queued: c.queued,
-      error: c.error && { code: c.error.code, message: c.error.message },
+      error: c.error && { code: c.error.code, message: withoutUrlSecrets(c.error.message) },
     },
     peers: { online: peers.size, departed: departedPeers.size },
     history,
@@ -86,6 +87,20 @@ export function connectionDiagnostics(store: ConnectionStore): ConnectionDiagnos
   const browser = browserNow()
   return browser ? { ...diagnostics, browser } : diagnostics
 }
+
+/**
+ * `text` with every URL in it cut to its scheme, host and path: a query, a fragment or a
+ * `user:password@` may hold a token (`wss://host/rt?token=…` is common), and an error message
+ * often quotes the URL it failed on.
+ */
+export const withoutUrlSecrets = (text: string) =>
+  // A URL ends before a space, a quote or a bracket, and not on the punctuation after it.
+  text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]*[^\s"'<>().,:;!?]/gi, (url) => {
+    const at = url.indexOf('://') + 3
+    const rest = url.slice(at).replace(/^[^/?#]*@/, '')
+    const kept = rest.replace(/[?#].*$/, '')
+    return url.slice(0, at) + kept + (kept.length < rest.length ? '?…' : '')
+  })
 
 /** A clock time in UTC; a time no `Date` can show (a fake clock's `-Infinity`) as it is. */
 const time = (at: number) => {

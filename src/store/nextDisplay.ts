@@ -79,12 +79,14 @@ export function nextDisplay(
     const same = raw.state === display.state
     return { display: same ? display : { ...display, state: raw.state }, recheckAt: null }
   }
+  // A clock set back makes `since` lie in the future: count from now at the latest, so a hold
+  // lasts at most its own length, never the size of the jump.
   const showAt =
     raw.tone === 'bad'
       ? now
       : display.tone === 'good'
-        ? raw.since + enterDelay
-        : display.since + minVisible
+        ? Math.min(raw.since, now) + enterDelay
+        : Math.min(display.since, now) + minVisible
   if (now < showAt) return { display, recheckAt: showAt }
   return { display: { state: raw.state, tone: raw.tone, since: now }, recheckAt: null }
 }

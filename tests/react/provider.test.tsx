@@ -57,6 +57,31 @@ describe.each(strictness)('ConnectionProvider source=%s', (_name, Wrap) => {
     view.unmount()
   })
 
+  test('remounted under a new key with the same source: the connection stays open and followed', () => {
+    const fake = createFakeClock(0)
+    const source = createMockSource('OPEN')
+    const close = vi.spyOn(source, 'close')
+    const { State, shown } = storeProbe()
+    const at = (key: string) => (
+      <Wrap>
+        <ConnectionProvider key={key} source={source} options={{ clock: fake.clock }}>
+          <State />
+        </ConnectionProvider>
+      </Wrap>
+    )
+    const view = render(at('a'))
+    view.rerender(at('b'))
+    act(() => fake.advance(0))
+    expect(close).not.toHaveBeenCalled()
+    expect(source.getSnapshot().state).toBe('OPEN')
+    act(() => source.drop())
+    expect(shown()).toBe('RECONNECTING')
+    view.unmount()
+    act(() => fake.advance(0))
+    expect(source.getSnapshot().state).toBe('CLOSED')
+    expect(source.listenerCount()).toBe(0)
+  })
+
   test('it ends its store on the store’s clock: the source is closed once the grace is over', () => {
     const fake = createFakeClock(0)
     const source = createMockSource('OPEN')
