@@ -117,7 +117,7 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
     timeline: outageTimeline({
       lostAfter,
       giveUpAfter,
-      onGiveUp: () => void leaveQuietly(),
+      onGiveUp: giveUp,
       gaveUp: 'left the channel',
     }),
   })
@@ -172,6 +172,16 @@ export function fromAgora(given: AgoraClientLike, options?: FromAgoraOptions): A
     if (state !== 'CLOSED' && state !== 'ERROR') return
     endings++
     kit.replacePeers([])
+  }
+
+  /**
+   * The timeline moved to ERROR itself, not through apply(), and the DISCONNECTED of the leave
+   * is ignored: so the peers leave here, as the SDK forgets its remote users when it leaves.
+   */
+  function giveUp() {
+    endings++
+    kit.replacePeers([])
+    void leaveQuietly()
   }
 
   /** `client.leave()`, a failure reported as an `error` event. */

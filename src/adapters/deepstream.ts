@@ -190,11 +190,14 @@ export function fromDeepstream(
       (users) => {
         if (asked === generation && snapshot().state === 'OPEN') kit.replacePeers(users, 'QUIT')
       },
-      (error: unknown) =>
+      (error: unknown) => {
+        // A query of an earlier attachment (before close()) has nobody left to tell.
+        if (asked !== generation) return
         kit.emit('error', {
           code: 'PRESENCE',
           message: `presence.getAll failed: ${String(error)}`,
-        }),
+        })
+      },
     )
   }
 
@@ -326,9 +329,12 @@ export function fromDeepstream(
         throw new TypeError(
           `fromDeepstream: send() data must be JSON data (got ${typeof data}; send null)`,
         )
+      // A source that cannot send says so in a rejected promise (docs/sources.md §5).
       if (!client.event)
-        throw new TypeError(
-          'fromDeepstream: send() needs the client’s event handler (client.event), which a DeepstreamClient has',
+        return Promise.reject(
+          new TypeError(
+            'fromDeepstream: send() needs the client’s event handler (client.event), which a DeepstreamClient has',
+          ),
         )
       const offline = snapshot().state !== 'OPEN'
       const sent = outbox.add(() => frame, offline)

@@ -25,6 +25,7 @@ import {
   boundedValueProblem,
   DEFAULT_EVENT_PREFIX,
   eventNames,
+  MAX_PEERS,
   MESSAGE_LIMITS,
   PRESENCE_LIMITS,
   readPresenceNotice,
@@ -147,6 +148,10 @@ export function fromSocketIO(
   // Attempts the manager has made in this outage: its backoff's count.
   let made = 0
   let selfId: string | null = null
+  // The ids the server has listed (a cheap mirror of the kit's peers, for the MAX_PEERS bound);
+  // a full list resets it after every login. The refusal is told once per list.
+  let listed = new Set<string>()
+  let tooManyTold = false
   let presence: { data: unknown } | null = null
   let detach: (() => void) | null = null
 
@@ -240,18 +245,34 @@ export function fromSocketIO(
       return refuse(`a presence notice was refused: ${(error as Error).message}`)
     }
     switch (notice.t) {
-      case 'peers':
+      case 'peers': {
         selfId = notice.self
-        return kit.replacePeers(
-          notice.peers.filter((peer) => peer.id !== selfId),
-          'DROPPED',
-        )
+        const peers = notice.peers.filter((peer) => peer.id !== selfId)
+        listed = new Set(peers.map((peer) => peer.id))
+        tooManyTold = false
+        return kit.replacePeers(peers, 'DROPPED')
+      }
       case 'joined':
-      case 'updated':
-        if (notice.peer.id !== selfId) kit.putPeer(peerFrom(notice.peer))
+      case 'updated': {
+        const { id } = notice.peer
+        if (id === selfId) return
+        // MAX_PEERS bounds the snapshot; joins one by one must not grow the map past it.
+        if (!listed.has(id) && listed.size >= MAX_PEERS) {
+          if (!tooManyTold)
+            refuse(
+              `a '${notice.t}' notice for ${id} was ignored: ${MAX_PEERS} peers are listed already, the most a client holds; check the server`,
+            )
+          tooManyTold = true
+          return
+        }
+        listed.add(id)
+        kit.putPeer(peerFrom(notice.peer))
         return
+      }
       case 'left':
-        if (notice.id !== selfId) kit.peerOffline(notice.id, notice.reason, notice.at)
+        if (notice.id === selfId) return
+        listed.delete(notice.id)
+        kit.peerOffline(notice.id, notice.reason, notice.at)
     }
   }
 
@@ -367,6 +388,7 @@ export function fromSocketIO(
         new Error('fromSocketIO: close() was called before the message was delivered'),
       )
       socket.disconnect()
+      listed.clear()
       if (snapshot().state !== 'CLOSED') kit.moveTo('CLOSED', 'LEAVE_CHANNEL')
     },
   }

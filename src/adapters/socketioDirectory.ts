@@ -219,10 +219,13 @@ export function createPresenceDirectory(options: PresenceDirectoryOptions): Pres
   }
 
   const hold = (node: string, peer: HeldPeer, out: PresenceFrame[]) => {
+    let ids = byNode.get(node)
+    // The bound a 'beat' is checked against holds for single 'hold's too: a node cannot grow
+    // the directory past MAX_NODE_PEERS one peer at a time. Peers it holds may still change.
+    if (ids && ids.size >= MAX_NODE_PEERS && !ids.has(peer.id)) return
+    if (!ids) byNode.set(node, (ids = new Set()))
     let holders = holdings.get(peer.id)
     if (!holders) holdings.set(peer.id, (holders = new Map()))
-    let ids = byNode.get(node)
-    if (!ids) byNode.set(node, (ids = new Set()))
     ids.add(peer.id)
     const dataKey = keyOf(peer.data)
     const before = holders.get(node)

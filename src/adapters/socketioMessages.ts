@@ -3,7 +3,9 @@
  * recognised when it is a resend, passed to `onMessage`, relayed to the room and handed to the
  * other nodes; a message handed over by another node is remembered and relayed to this node's
  * sockets. De-duplication is cluster-wide because every node records every message id it hears
- * of, under the key `[from, id]`, in the same bounded log.
+ * of, under the key `[from, id]`, in the same bounded log. Observers (`from` null) have no id of
+ * their own: their messages are keyed by their socket, so one observer can never claim another's
+ * next id, and are de-duplicated on that connection only.
  *
  * Nothing here touches Socket.IO: sockets are reached through `deliver`, the cluster through
  * `toNodes`, so the server keeps all of its I/O in one place.
@@ -40,6 +42,14 @@ export interface MessageRelayOptions<S extends PresenceSocketLike> {
   /** Tells the other nodes (does nothing on a single node or once closed). */
   toNodes(message: NodeMessage): void
 }
+
+/**
+ * The log's key for a message. Relayed messages show their id to every socket, so observers,
+ * who all have `from` null, are keyed by their socket id: otherwise one could send another's
+ * next id first and have the real message acked as a duplicate and dropped.
+ */
+const keyOf = (from: string | null, socketId: string, id: string) =>
+  JSON.stringify(from === null ? [null, socketId, id] : [from, id])
 
 /** The error's message for a client, short. */
 const messageOf = (error: unknown) =>
@@ -82,7 +92,7 @@ export function createMessageRelay<S extends PresenceSocketLike>(options: Messag
       })
     }
     const from = sender.peerId
-    const key = JSON.stringify([from, message.id])
+    const key = keyOf(from, sender.socket.id, message.id)
     const earlier = log.get(key)
     if (earlier !== undefined) {
       if (await earlier) return reply({ ok: true, duplicate: true })
@@ -120,9 +130,13 @@ export function createMessageRelay<S extends PresenceSocketLike>(options: Messag
   }
 
   const fromNode = (message: NodeRelayMessage): void => {
-    const key = JSON.stringify([message.from, message.id])
-    if (log.get(key) !== undefined) return
-    log.add(key, true)
+    // An observer's message is keyed by its socket, which is on the other node: no socket here
+    // can send it again under that key, so there is nothing to remember.
+    if (message.from !== null) {
+      const key = keyOf(message.from, '', message.id)
+      if (log.get(key) !== undefined) return
+      log.add(key, true)
+    }
     if (message.relay) deliver({ from: message.from, id: message.id, data: message.data })
   }
 

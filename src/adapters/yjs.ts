@@ -209,7 +209,9 @@ export function fromYjs(provider: YjsProviderLike, options?: FromYjsOptions): Yj
     if (heldTimer !== null) clock.clearTimeout(heldTimer)
     heldTimer = null
     if (!held.size) return
-    const next = Math.min(...held.values())
+    // A plain loop: a link drop can hold more ids than a spread can pass as arguments.
+    let next = Infinity
+    for (const until of held.values()) if (until < next) next = until
     heldTimer = clock.setTimeout(
       () => {
         heldTimer = null
@@ -232,10 +234,13 @@ export function fromYjs(provider: YjsProviderLike, options?: FromYjsOptions): Yj
 
   const onAwarenessChange = ({ added, updated, removed }: YjsAwarenessChanges, origin: unknown) => {
     const states = awareness!.getStates()
+    // The timer is re-armed once per event, not per id: a link drop removes every remote
+    // state in one event, and re-arming per id would scan all held ids for each of them.
+    let heldChanged = false
     for (const id of [...added, ...updated]) {
       const state = states.get(id)
       if (isSelf(id) || !state) continue
-      if (held.delete(id)) armHeld()
+      if (held.delete(id)) heldChanged = true
       kit.peerOnline(String(id), state)
     }
     const now = clock.now()
@@ -245,11 +250,12 @@ export function fromYjs(provider: YjsProviderLike, options?: FromYjsOptions): Yj
         // The provider clears every remote state when its socket closes: that says nothing
         // about them. Keep them until they renew, or until the awareness timeout.
         held.set(id, (renewed.get(id) ?? now) + AWARENESS_TIMEOUT)
-        armHeld()
+        heldChanged = true
         continue
       }
       kit.peerOffline(String(id), awarenessLeftReason(origin, now - (renewed.get(id) ?? now)))
     }
+    if (heldChanged) armHeld()
   }
   // Renewals do not change a state: only `update` sees them.
   const onAwarenessUpdate = ({ added, updated, removed }: YjsAwarenessChanges) => {

@@ -53,7 +53,8 @@ export interface PeerDiff {
 /**
  * Replaces the held peers by a full list (the server's, sent after every login): peers no
  * longer listed leave (with `reason` when known), new ones join, changed ones update, unchanged
- * ones keep their object. No ghosts and no duplicates, whatever happened while away.
+ * ones keep their object. No ghosts and no duplicates, whatever happened while away; an id
+ * listed twice counts once, as its last entry.
  */
 export function replacePeers(
   held: ReadonlyMap<string, Peer>,
@@ -61,10 +62,13 @@ export function replacePeers(
   now: number,
   reason?: LeftReason,
 ): PeerDiff {
+  // A list that names a peer twice must not announce it twice: the last entry wins.
+  const latest = new Map<string, PeerInfo>()
+  for (const info of list) latest.set(info.id, info)
   const peers = new Map<string, Peer>()
   const joined: Peer[] = []
   const updated: Peer[] = []
-  for (const info of list) {
+  for (const info of latest.values()) {
     const next = peerFrom(info)
     const before = held.get(info.id)
     if (!before) joined.push(next)

@@ -369,6 +369,23 @@ describe('agora T3–T7: interruption, loss, giving up', () => {
     expect(events).toEqual(['lost', 'restored'])
   })
 
+  it('T7: every peer leaves; after reconnect() those still there join again, no ghost stays', async () => {
+    const { client, source, peerIds, left } = await joined({ channelUsers: [11, 12] })
+    const joinedIds: string[] = []
+    source.on('peerJoined', (peer) => joinedIds.push(peer.id))
+    client.dropNetwork()
+    client.userLeave(12) // unseen: the link is down
+    await vi.advanceTimersByTimeAsync(1_200_000)
+    expect(source.getSnapshot().state).toBe('ERROR')
+    expect(peerIds()).toEqual([])
+    expect(left.map((p) => p.id)).toEqual(['11', '12'])
+    source.reconnect()
+    await flush()
+    expect(source.getSnapshot().state).toBe('OPEN')
+    expect(peerIds()).toEqual(['11'])
+    expect(joinedIds).toEqual(['11'])
+  })
+
   it('the SDK gives up by itself (NETWORK_ERROR) → ERROR/JOIN_FAILED, deadlines cleared', async () => {
     const { client, log } = await dropped()
     await vi.advanceTimersByTimeAsync(30_000)

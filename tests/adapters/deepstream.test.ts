@@ -223,6 +223,32 @@ describe('deepstream: peers, messages, options, cleanup', () => {
     expect([...source.getPeers().keys()]).toEqual(['cy'])
   })
 
+  test('a presence query that fails after close() tells nobody: no error event', async () => {
+    const client = createFakeDeepstreamClient()
+    let fail: (error: Error) => void = () => {}
+    client.presence!.getAll = () => new Promise((_, reject) => (fail = reject))
+    const source = fromDeepstream(client)
+    const errors: string[] = []
+    source.on('error', (error) => errors.push(error.message))
+    await source.login({ username: 'ada' })
+    source.close()
+    fail(new Error('connection closed'))
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(errors).toEqual([])
+  })
+
+  test('a presence query that fails while attached is an error event', async () => {
+    const client = createFakeDeepstreamClient()
+    client.presence!.getAll = () => Promise.reject(new Error('no permission'))
+    const source = fromDeepstream(client)
+    const errors: string[] = []
+    source.on('error', (error) => errors.push(`${error.code}: ${error.message}`))
+    await source.login({ username: 'ada' })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(errors).toEqual(['PRESENCE: presence.getAll failed: Error: no permission'])
+    source.close()
+  })
+
   test('messages on the topic arrive as `message`; our own are not echoed back', async () => {
     const { client, source } = adapt('OPEN')
     const got: unknown[] = []
@@ -248,7 +274,7 @@ describe('deepstream: peers, messages, options, cleanup', () => {
     )
   })
 
-  test('a stand-in with only getConnectionState, on, login and close still lights the indicator', () => {
+  test('a stand-in with only getConnectionState, on, login and close still lights the indicator', async () => {
     const handlers = new Map<string, (...args: unknown[]) => void>()
     const source = fromDeepstream({
       getConnectionState: () => 'OPEN',
@@ -264,7 +290,10 @@ describe('deepstream: peers, messages, options, cleanup', () => {
     handlers.get('MAX_RECONNECTION_ATTEMPTS_REACHED')!(5)
     expect(source.getSnapshot()).toMatchObject({ state: 'ERROR', reason: 'MAX_RECONNECT_ATTEMPTS' })
     expect(source.getPeers().size).toBe(0)
-    expect(() => source.send('hi')).toThrow(/send\(\) needs the client’s event handler/)
+    // a source that cannot send rejects, saying what it needs (docs/sources.md §5)
+    let sent: Promise<void> | undefined
+    expect(() => (sent = source.send('hi'))).not.toThrow()
+    await expect(sent).rejects.toThrow(/send\(\) needs the client’s event handler/)
     source.reconnect() // no resume(): stays where it is
     expect(source.getSnapshot().state).toBe('ERROR')
     source.close()

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest'
 import {
   createMessageLog,
   createPresenceDirectory,
+  MAX_NODE_PEERS,
   MAX_NODES,
   readNodeMessage,
 } from '../../src/adapters/socketioDirectory.js'
@@ -137,6 +138,22 @@ describe('socket.io presence directory', () => {
     expect(apply({ t: 'release', node: 'B2', id: 'ada', reason: 'QUIT' })).toEqual([
       'left ada QUIT',
     ])
+  })
+
+  test("a node's single holds stop at MAX_NODE_PEERS, as a beat would; held peers still change", () => {
+    const { directory, apply } = directoryOnA()
+    for (let i = 0; i < MAX_NODE_PEERS; i++)
+      directory.apply({ t: 'hold', node: 'B', peer: peer(`p${i}`) })
+    expect(apply({ t: 'hold', node: 'B', peer: peer('one-too-many') })).toEqual([])
+    expect(directory.held('B')).toHaveLength(MAX_NODE_PEERS)
+    expect(directory.peers()).toHaveLength(MAX_NODE_PEERS)
+    expect(apply({ t: 'hold', node: 'B', peer: peer('p0', { c: 1 }) })).toEqual([
+      'updated p0 {"c":1}',
+    ])
+    // another node is not held back by B's peers, and B may hold a new one once one is released
+    expect(apply({ t: 'hold', node: 'C', peer: peer('ada') })).toEqual(['joined ada'])
+    apply({ t: 'release', node: 'B', id: 'p1', reason: 'QUIT' })
+    expect(apply({ t: 'hold', node: 'B', peer: peer('bob') })).toEqual(['joined bob'])
   })
 
   test('at most MAX_NODES other nodes are tracked', () => {

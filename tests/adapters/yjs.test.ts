@@ -19,6 +19,7 @@ import {
   type YjsStatus,
   type YWebsocketProviderLike,
 } from '../../src/adapters/yjs.js'
+import { realClock } from '../../src/core/clock.js'
 import type { Peer } from '../../src/core/peers.js'
 
 // ── fakes that do what the providers do, in their order (read from their sources) ──
@@ -674,6 +675,45 @@ describe('yjs: peers are awareness states', () => {
     await vi.advanceTimersByTimeAsync(1_000)
     expect([...source.getPeers().keys()]).toEqual([ada.id])
     expect(events.at(-1)).toBe(`left:${bob.id}:DROPPED`)
+  })
+
+  /** `count` remote states announced in one `change` event, as a provider applying a big update. */
+  function manyPeers(provider: FakeYWebsocket, count: number) {
+    const states = provider.awareness.getStates()
+    const ids = Array.from({ length: count }, (_, i) => provider.awareness.clientID + 1 + i)
+    for (const id of ids) states.set(id, { n: id })
+    provider.awareness.emit('change', [{ added: ids, updated: [], removed: [] }, 'remote'])
+    return ids
+  }
+  /** The link drops and the provider clears every remote state in one `change` event. */
+  function dropAll(provider: FakeYWebsocket, ids: number[]) {
+    provider.wsconnected = false
+    for (const id of ids) provider.awareness.getStates().delete(id)
+    provider.awareness.emit('change', [{ added: [], updated: [], removed: ids }, provider])
+  }
+
+  it('a drop that clears many states arms the hold timer once, not once per state', async () => {
+    const { provider, source } = online()
+    const ids = manyPeers(provider, 1_000)
+    const setTimeout = vi.spyOn(realClock, 'setTimeout')
+    try {
+      dropAll(provider, ids)
+      expect(setTimeout).toHaveBeenCalledTimes(1)
+    } finally {
+      setTimeout.mockRestore()
+    }
+    expect(source.getPeers().size).toBe(1_000)
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(source.getPeers().size).toBe(0)
+  })
+
+  it('a drop that clears 200,000 states holds them all (more ids than a spread can take)', async () => {
+    const { provider, source } = online()
+    const ids = manyPeers(provider, 200_000)
+    expect(() => dropAll(provider, ids)).not.toThrow()
+    expect(source.getPeers().size).toBe(200_000)
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(source.getPeers().size).toBe(0)
   })
 
   it('awareness states already there when adapted are peers', () => {
