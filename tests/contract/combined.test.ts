@@ -10,17 +10,17 @@ import {
   describeConnectionSource,
   type SourceHarness,
 } from '../../src/testing/index.js'
-import { autoRestore } from './mockHarness.js'
+import { autoRestore, mockLink } from './mockHarness.js'
 
 /** Two mock parts behind one combined source, and the levers the contract suite pulls. */
 function makeCombinedHarness(): SourceHarness {
   const chat = createMockSource()
   const doc = createMockSource()
   const source = combineSources({ chat, doc })
-  let docLinkUp = true
   // Like clients whose next attempt succeeds: a moment after one starts retrying with its link
-  // up, it is back.
-  const stops = [autoRestore(chat, () => true), autoRestore(doc, () => docLinkUp)]
+  // up, it is back. The chat's link never goes down.
+  const { stop: stopDoc, ...docLink } = mockLink(doc)
+  const stops = [autoRestore(chat, () => true), stopDoc]
   // contract-ann joins the chat, contract-bob the document.
   const partOf = (name: string) =>
     name.endsWith('bob') ? (['doc', doc] as const) : (['chat', chat] as const)
@@ -30,16 +30,7 @@ function makeCombinedHarness(): SourceHarness {
       source.connect()
       return source.login()
     },
-    drop() {
-      docLinkUp = false
-      doc.drop()
-    },
-    restore() {
-      docLinkUp = true
-      if (doc.getSnapshot().retrying) doc.restore()
-    },
-    giveUp: () => doc.fail(),
-    lose: () => doc.lose(),
+    ...docLink,
     peers: {
       join(name, data) {
         const [prefix, part] = partOf(name)

@@ -25,17 +25,15 @@ export function autoRestore(source: MockSource, linkUp: () => boolean): () => vo
   }
 }
 
-/** A fresh mock source, not connected, and the levers the contract suite pulls. */
-export function makeMockHarness(): SourceHarness {
-  const source = createMockSource()
+/**
+ * The link levers of a mock source for the contract suite: `drop` cuts the link (the mock stays
+ * retrying), `restore` brings it back (and the mock with it, if it is retrying), `giveUp` and
+ * `lose` move the mock there. While the link is up, a retrying mock gets back in by itself.
+ */
+export function mockLink(source: MockSource) {
   let linkUp = true
-  const stop = autoRestore(source, () => linkUp)
   return {
-    source,
-    goOnline() {
-      source.connect()
-      return source.login()
-    },
+    stop: autoRestore(source, () => linkUp),
     drop() {
       linkUp = false
       source.drop()
@@ -46,6 +44,20 @@ export function makeMockHarness(): SourceHarness {
     },
     giveUp: () => source.fail(),
     lose: () => source.lose(),
+  }
+}
+
+/** A fresh mock source, not connected, and the levers the contract suite pulls. */
+export function makeMockHarness(): SourceHarness {
+  const source = createMockSource()
+  const { stop, ...link } = mockLink(source)
+  return {
+    source,
+    goOnline() {
+      source.connect()
+      return source.login()
+    },
+    ...link,
     peers: {
       join: (id, data) => source.peerJoin(id, data),
       update: (id, data) => source.peerUpdate(id, data),
