@@ -13,15 +13,8 @@ import {
 import { ConnectionProvider, useConnectionState, usePeer, usePeers } from '../src/react/index.js'
 import { createMockSource, type MockSource } from '../src/testing/index.js'
 import { nextTurn } from '../tests/helpers/wait.js'
+import { installDom } from './dom.js'
 import { formatTable } from './report.js'
-
-/** The part of jsdom used here (jsdom ships no types, and @types/jsdom is not installed). */
-interface JsdomModule {
-  JSDOM: new (
-    html: string,
-    options: { pretendToBeVisual: boolean },
-  ) => { window: Window & typeof globalThis }
-}
 
 type MessageHandler = (data: unknown, from: string | null) => void
 
@@ -234,28 +227,8 @@ async function joinBurst(createRoot: (container: Element) => Root) {
 
 /** Runs the render-count scenarios in a jsdom window and prints what rendered. */
 export async function renderCounts(): Promise<void> {
-  // A variable, so TypeScript does not look for jsdom's (missing) types.
-  const jsdomName = 'jsdom'
-  const { JSDOM } = (await import(jsdomName)) as JsdomModule
-  const { window } = new JSDOM('<!doctype html><html><body></body></html>', {
-    pretendToBeVisual: true,
-  })
-  const globals = globalThis as Record<string, unknown>
-  const added: string[] = []
   // react-dom decides at import time whether it runs in a browser: the DOM must be there first.
-  for (const name of [
-    'window',
-    'document',
-    'navigator',
-    'HTMLElement',
-    'HTMLIFrameElement',
-    'Node',
-  ]) {
-    if (name in globals) continue
-    globals[name] = window[name as keyof typeof window]
-    added.push(name)
-  }
-  reactGlobals.IS_REACT_ACT_ENVIRONMENT = true
+  const removeDom = await installDom({ act: true })
   const { createRoot } = await import('react-dom/client')
   console.log(`## Render counts (React ${version}, react-dom in jsdom, mock source)\n`)
   try {
@@ -263,8 +236,6 @@ export async function renderCounts(): Promise<void> {
     await peerRows(createRoot)
     await joinBurst(createRoot)
   } finally {
-    for (const name of added) delete globals[name]
-    delete reactGlobals.IS_REACT_ACT_ENVIRONMENT
-    window.close()
+    removeDom()
   }
 }

@@ -5,7 +5,7 @@
  * docs/comparison.md, is generated: rerun rather than edit it.
  */
 import { parseArgs } from './args.js'
-import { installDom } from './dom.js'
+import { installDom } from '../dom.js'
 
 const args = parseArgs(process.argv.slice(2))
 // react-dom must find the DOM when it is first imported, so everything else comes after.

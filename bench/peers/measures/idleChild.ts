@@ -6,7 +6,7 @@
  */
 import type { Driver } from '../drivers/driver.js'
 import { whenConnected } from '../drivers/driver.js'
-import { installDom } from '../dom.js'
+import { installDom } from '../../dom.js'
 import { sleep } from '../stats.js'
 
 export interface IdleRequest {
