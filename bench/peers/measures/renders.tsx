@@ -95,6 +95,8 @@ async function measureHook(count: number, filtered: boolean): Promise<RenderCoun
   const renders = counter.renders - before
   root.unmount()
   await server.close()
+  // React finishes an unmount on its scheduler's next turn: let it, while the DOM is still there.
+  await sleep(50)
   return {
     name: 'react-use-websocket',
     setup: filtered
