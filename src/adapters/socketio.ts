@@ -148,9 +148,7 @@ export function fromSocketIO(
   // Attempts the manager has made in this outage: its backoff's count.
   let made = 0
   let selfId: string | null = null
-  // The ids the server has listed (a cheap mirror of the kit's peers, for the MAX_PEERS bound);
-  // a full list resets it after every login. The refusal is told once per list.
-  let listed = new Set<string>()
+  // A join past MAX_PEERS is refused once per full list, not once per notice.
   let tooManyTold = false
   let presence: { data: unknown } | null = null
   let detach: (() => void) | null = null
@@ -248,7 +246,6 @@ export function fromSocketIO(
       case 'peers': {
         selfId = notice.self
         const peers = notice.peers.filter((peer) => peer.id !== selfId)
-        listed = new Set(peers.map((peer) => peer.id))
         tooManyTold = false
         return kit.replacePeers(peers, 'DROPPED')
       }
@@ -257,7 +254,7 @@ export function fromSocketIO(
         const { id } = notice.peer
         if (id === selfId) return
         // MAX_PEERS bounds the snapshot; joins one by one must not grow the map past it.
-        if (!listed.has(id) && listed.size >= MAX_PEERS) {
+        if (!kit.peers.has(id) && kit.peers.size >= MAX_PEERS) {
           if (!tooManyTold)
             refuse(
               `a '${notice.t}' notice for ${id} was ignored: ${MAX_PEERS} peers are listed already, the most a client holds; check the server`,
@@ -265,13 +262,11 @@ export function fromSocketIO(
           tooManyTold = true
           return
         }
-        listed.add(id)
         kit.putPeer(peerFrom(notice.peer))
         return
       }
       case 'left':
         if (notice.id === selfId) return
-        listed.delete(notice.id)
         kit.peerOffline(notice.id, notice.reason, notice.at)
     }
   }
@@ -388,7 +383,6 @@ export function fromSocketIO(
         new Error('fromSocketIO: close() was called before the message was delivered'),
       )
       socket.disconnect()
-      listed.clear()
       if (snapshot().state !== 'CLOSED') kit.moveTo('CLOSED', 'LEAVE_CHANNEL')
     },
   }

@@ -8,11 +8,15 @@
 import { realClock } from './clock.js'
 import { createKitCore, type KitCore, type SnapshotExtra, type SourceKitInit } from './kitCore.js'
 import { peerLevers, type PeerLevers } from './peerLevers.js'
+import type { Peer } from './peers.js'
 
 export type { SnapshotExtra, SourceKitInit }
 
 /** What the kit gives a source: the shared methods, and the levers that move them. */
-export interface SourceKit extends Omit<KitCore, 'peers'>, PeerLevers {}
+export interface SourceKit extends Omit<KitCore, 'peers'>, PeerLevers {
+  /** The online peers by id, as they stand (read-only: change them through the levers). */
+  readonly peers: ReadonlyMap<string, Peer>
+}
 
 /**
  * Creates the core every linklight source is built on, for writing a `ConnectionSource` over a
