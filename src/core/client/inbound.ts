@@ -20,6 +20,10 @@ export interface InboundContext {
   problem(code: string, message: string): void
 }
 
+/** An `error` frame, told as an `error` event: a fatal one once the machine took it. */
+const serverError = (c: InboundContext, frame: Extract<ServerFrame, { t: 'error' }>) =>
+  c.problem(frame.code, `The server reported an error: ${frame.message}`)
+
 /** Handles one frame that arrived on socket `socket`. May throw: the caller guards it. */
 export function handleFrame(c: InboundContext, socket: number, raw: unknown): void {
   let frame: ServerFrame
@@ -41,14 +45,13 @@ export function handleFrame(c: InboundContext, socket: number, raw: unknown): vo
   }
   const input = machineEventOf(frame, socket)
   if (input) return c.dispatch(input, () => accepted(c, frame))
-  if (frame.t == 'error')
-    return c.problem(frame.code, `The server reported an error: ${frame.message}`)
+  if (frame.t == 'error') return serverError(c, frame)
   for (const feature of c.features) if (feature.frame?.(frame)) return
 }
 
 /** The data a frame carries, applied once the machine accepted the frame. */
 function accepted(c: InboundContext, frame: ServerFrame) {
-  if (frame.t == 'error') c.problem(frame.code, `The server reported an error: ${frame.message}`)
+  if (frame.t == 'error') serverError(c, frame)
   if (frame.t == 'welcome') c.session().welcomed(frame.id)
   for (const feature of c.features) feature.took?.(frame)
 }
